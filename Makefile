@@ -1,0 +1,44 @@
+# iprev: the two commands a newcomer needs are `make demo` and `make test`.
+# Every target installs what it needs first, idempotently.
+
+CARGO ?= cargo
+SAMPLES := samples
+
+.PHONY: all setup test demo lint fmt bench bench-cli build release clean
+
+all: test
+
+## setup: install the toolchain pieces the build and tests need (idempotent)
+setup:
+	@./scripts/setup.sh
+
+## test: everything CI runs: format, lints, native tests, the core for WebAssembly
+test: setup
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(CARGO) test --workspace --locked
+	$(CARGO) build -p iprev-core --target wasm32-unknown-unknown --locked
+
+## demo: build the command and run it on the bundled sample messages
+demo: setup
+	$(CARGO) build --release -p iprev-cli --locked
+	./target/release/iprev check --offline --format text --color always $(SAMPLES)
+
+## bench: criterion benchmark of parsing + routing over the test corpus
+bench: setup
+	$(CARGO) bench -p iprev-core --bench parse --locked
+
+## bench-cli: time `iprev check --offline --format json` over a generated directory
+bench-cli: setup
+	$(CARGO) build --release -p iprev-cli --locked
+	python3 bench/make_corpus.py --count 5000 --out target/bench-corpus
+	python3 bench/time_cli.py target/bench-corpus
+
+build:
+	$(CARGO) build --workspace --locked
+
+release:
+	$(CARGO) build --release -p iprev-cli --locked
+
+clean:
+	$(CARGO) clean

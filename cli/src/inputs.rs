@@ -1,0 +1,222 @@
+//! Turning PATH arguments into a stream of messages.
+//!
+//! Files are read lazily, one message at a time: an mbox of any size is split
+//! line by line by the core's [`MboxSplitter`], and of each message only the
+//! first [`INPUT_PREFIX_BYTES`] are kept (its header block is all that is
+//! analysed), so memory stays flat whatever the input.
+
+use iprev_core::limits::INPUT_PREFIX_BYTES;
+use iprev_core::mbox::{MboxSplitter, is_envelope_line};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// Longest line kept whole while splitting an mbox; the rest of a longer
+/// line is counted but not stored.
+const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// One input to read: standard input or a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Standard input (`-`).
+    Stdin,
+    /// A file.
+    File(PathBuf),
+}
+
+/// A message ready for analysis, or why an input could not be read.
+#[derive(Debug)]
+pub enum Item {
+    /// A message's bytes (at most its first `INPUT_PREFIX_BYTES`).
+    Message {
+        /// `path`, `path#N` for the N-th message of an mbox, `-` for stdin.
+        source: String,
+        /// The bytes.
+        bytes: Vec<u8>,
+    },
+    /// An input that could not be read.
+    Error {
+        /// The path (or `-`).
+        source: String,
+        /// What went wrong, naming the cause.
+        message: String,
+    },
+}
+
+/// Expands PATH arguments: directories become their `*.eml` files (recursive,
+/// sorted); no argument means stdin. Unreadable paths become errors in place.
+pub fn plan(paths: &[PathBuf]) -> Vec<Result<Source, Item>> {
+    if paths.is_empty() {
+        return vec![Ok(Source::Stdin)];
+    }
+    let mut out = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            out.push(Ok(Source::Stdin));
+            continue;
+        }
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                let mut files = Vec::new();
+                collect_eml(path, &mut files, &mut out);
+                files.sort();
+                out.extend(files.into_iter().map(|f| Ok(Source::File(f))));
+            }
+            Ok(_) => out.push(Ok(Source::File(path.clone()))),
+            Err(e) => out.push(Err(Item::Error { source: display(path), message: describe(&e) })),
+        }
+    }
+    out
+}
+
+fn collect_eml(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Result<Source, Item>>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push(Err(Item::Error { source: display(dir), message: describe(&e) }));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        // Symbolic links to directories are not followed (no loops).
+        let Ok(kind) = entry.file_type() else { continue };
+        if kind.is_dir() {
+            collect_eml(&path, files, errors);
+        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("eml")) {
+            files.push(path);
+        }
+    }
+}
+
+/// The text used for a path in output.
+pub fn display(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// An I/O error in words a user can act on.
+pub fn describe(error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        io::ErrorKind::IsADirectory => "is a directory".to_string(),
+        _ => error.to_string(),
+    }
+}
+
+/// Reads one source, handing each message (or error) to `sink`.
+pub fn read_source(source: &Source, sink: &mut dyn FnMut(Item)) {
+    match source {
+        Source::Stdin => read_stream("-", io::stdin().lock(), sink),
+        Source::File(path) => {
+            let name = display(path);
+            match File::open(path) {
+                Ok(file) => read_stream(&name, BufReader::with_capacity(64 * 1024, file), sink),
+                Err(e) => sink(Item::Error { source: name, message: describe(&e) }),
+            }
+        }
+    }
+}
+
+/// Reads a single message or an mbox from a stream.
+fn read_stream<R: BufRead>(name: &str, mut reader: R, sink: &mut dyn FnMut(Item)) {
+    let mut first = Vec::new();
+    if let Err(e) = read_line_capped(&mut reader, &mut first, INPUT_PREFIX_BYTES) {
+        sink(Item::Error { source: name.to_string(), message: describe(&e) });
+        return;
+    }
+    if is_envelope_line(&first) {
+        read_mbox(name, first, reader, sink);
+        return;
+    }
+    let mut bytes = first;
+    let room = INPUT_PREFIX_BYTES.saturating_sub(bytes.len()) as u64;
+    match reader.take(room).read_to_end(&mut bytes) {
+        Ok(_) => sink(Item::Message { source: name.to_string(), bytes }),
+        Err(e) => sink(Item::Error { source: name.to_string(), message: describe(&e) }),
+    }
+}
+
+fn read_mbox<R: BufRead>(name: &str, first: Vec<u8>, mut reader: R, sink: &mut dyn FnMut(Item)) {
+    let mut splitter = MboxSplitter::new();
+    let emit = |sink: &mut dyn FnMut(Item), message: iprev_core::mbox::MboxMessage| {
+        sink(Item::Message { source: format!("{name}#{}", message.number), bytes: message.head });
+    };
+    let mut line = first;
+    loop {
+        if let Some(done) = splitter.push_line(&line) {
+            emit(sink, done);
+        }
+        line.clear();
+        match read_line_capped(&mut reader, &mut line, MAX_LINE_BYTES) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                sink(Item::Error { source: name.to_string(), message: format!("read failed: {}", describe(&e)) });
+                return;
+            }
+        }
+    }
+    if let Some(done) = splitter.finish() {
+        emit(sink, done);
+    }
+}
+
+/// Reads one line (with its `\n`), keeping at most `cap` bytes of it.
+/// Returns the number of bytes consumed from the reader.
+fn read_line_capped<R: BufRead>(reader: &mut R, line: &mut Vec<u8>, cap: usize) -> io::Result<usize> {
+    let mut consumed = 0;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(consumed);
+        }
+        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(at) => (&available[..=at], true),
+            None => (available, false),
+        };
+        let room = cap.saturating_sub(line.len());
+        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let used = chunk.len();
+        reader.consume(used);
+        consumed += used;
+        if done {
+            return Ok(consumed);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(input: &[u8]) -> Vec<(String, usize)> {
+        let mut out = Vec::new();
+        read_stream("x", input, &mut |item| match item {
+            Item::Message { source, bytes } => out.push((source, bytes.len())),
+            Item::Error { source, message } => out.push((format!("{source}: {message}"), 0)),
+        });
+        out
+    }
+
+    #[test]
+    fn single_message_and_mbox() {
+        assert_eq!(collect(b"Subject: a\n\nbody\n"), vec![("x".to_string(), 17)]);
+        let mbox = b"From a@b Wed Jan  4 10:11:12 2023\nSubject: a\n\nFrom b@c Wed Jan  4 10:11:12 2023\nSubject: b\n";
+        let got = collect(mbox);
+        assert_eq!(got.iter().map(|g| g.0.as_str()).collect::<Vec<_>>(), ["x#1", "x#2"]);
+    }
+
+    #[test]
+    fn long_lines_are_capped() {
+        let mut line = Vec::new();
+        let input = vec![b'a'; MAX_LINE_BYTES * 3];
+        let consumed = read_line_capped(&mut &input[..], &mut line, MAX_LINE_BYTES).expect("read");
+        assert_eq!(consumed, MAX_LINE_BYTES * 3);
+        assert_eq!(line.len(), MAX_LINE_BYTES);
+    }
+}

@@ -1,0 +1,166 @@
+//! Host names: their organisation, and names that can never be public.
+
+use crate::ip::is_ip_literal;
+
+/// Second-level labels under which registrations happen one level lower
+/// (`example.co.uk`): the common ones, not the whole Public Suffix List.
+const TWO_LABEL_SUFFIXES: &[&str] = &[
+    "co.uk", "org.uk", "ac.uk", "gov.uk", "net.uk", "ltd.uk", "plc.uk", "me.uk", "com.au", "net.au", "org.au",
+    "edu.au", "gov.au", "co.nz", "net.nz", "org.nz", "co.jp", "ne.jp", "or.jp", "ac.jp", "go.jp", "ad.jp", "co.kr",
+    "or.kr", "ne.kr", "com.br", "net.br", "org.br", "com.cn", "net.cn", "org.cn", "com.mx", "co.za", "org.za", "co.in",
+    "net.in", "org.in", "com.tw", "com.sg", "com.hk", "com.tr", "co.il", "com.ar", "com.my", "co.id", "co.th",
+    "com.vn", "com.ph", "com.pl", "com.ua", "com.ru", "co.at", "or.at",
+];
+
+/// Provider families whose mail runs under several registered domains.
+const PROVIDER_GROUPS: &[(&str, &str)] = &[
+    ("outlook.com", "microsoft"),
+    ("office365.com", "microsoft"),
+    ("hotmail.com", "microsoft"),
+    ("live.com", "microsoft"),
+    ("microsoft.com", "microsoft"),
+    ("google.com", "google"),
+    ("gmail.com", "google"),
+    ("googlemail.com", "google"),
+    ("1e100.net", "google"),
+    ("yahoo.com", "yahoo"),
+    ("yahoo.net", "yahoo"),
+    ("yahoodns.net", "yahoo"),
+    ("aol.com", "yahoo"),
+    ("amazonses.com", "amazon"),
+    ("amazonaws.com", "amazon"),
+    ("icloud.com", "apple"),
+    ("me.com", "apple"),
+    ("apple.com", "apple"),
+    ("protonmail.ch", "proton"),
+    ("protonmail.com", "proton"),
+    ("proton.me", "proton"),
+    ("proton.ch", "proton"),
+    ("zoho.com", "zoho"),
+    ("zohomail.com", "zoho"),
+    ("fastmail.com", "fastmail"),
+    ("messagingengine.com", "fastmail"),
+];
+
+/// Top-level labels that are never delegated in public DNS (RFC 6762
+/// `.local`, RFC 8375 `.home.arpa`, RFC 6761 `.localhost`/`.invalid`/
+/// `.test`/`.example`, ICANN's reserved `.internal`) and the private suffixes
+/// admins use that are not TLDs (`.lan`, `.corp`, `.intranet`...).
+const INTERNAL_TLDS: &[&str] = &[
+    "local",
+    "localdomain",
+    "localhost",
+    "lan",
+    "internal",
+    "intranet",
+    "corp",
+    "home",
+    "private",
+    "priv",
+    "invalid",
+    "test",
+    "example",
+    "domain",
+    "office",
+    "loc",
+    "grp",
+    "intern",
+    "mail",
+];
+
+/// Lower-cases a host name and removes a trailing dot.
+pub fn normalize(host: &str) -> String {
+    host.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// The registered domain of a host (`mx1.mail.example.co.uk` →
+/// `example.co.uk`); `None` for address literals and single labels.
+pub fn organization(host: &str) -> Option<String> {
+    let host = normalize(host);
+    if host.is_empty() || is_ip_literal(&host) || host.starts_with('[') {
+        return None;
+    }
+    let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
+    if labels.len() < 2 {
+        return None;
+    }
+    let last_two = labels[labels.len() - 2..].join(".");
+    let keep = if labels.len() >= 3 && TWO_LABEL_SUFFIXES.contains(&last_two.as_str()) { 3 } else { 2 };
+    Some(labels[labels.len() - keep.min(labels.len())..].join("."))
+}
+
+/// The provider family of a registered domain, or the domain itself: two
+/// hosts belong to the same organisation when these are equal.
+pub fn organization_key(host: &str) -> Option<String> {
+    let org = organization(host)?;
+    Some(PROVIDER_GROUPS.iter().find(|(d, _)| *d == org).map_or(org, |(_, g)| (*g).to_string()))
+}
+
+/// Why a name can never be found in public DNS, if it cannot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NonPublicName {
+    /// An address literal (`[192.168.1.5]`).
+    AddressLiteral,
+    /// A single label (`EXCH01`).
+    SingleLabel,
+    /// A top-level label that is not delegated (`.local`, `.lan`...).
+    InternalSuffix,
+    /// Empty or not a host name at all.
+    Invalid,
+}
+
+/// Classifies a HELO name: `None` when it could be a public DNS name.
+pub fn non_public_name(name: &str) -> Option<NonPublicName> {
+    let name = normalize(name);
+    if name.starts_with('[') || is_ip_literal(&name) {
+        return Some(NonPublicName::AddressLiteral);
+    }
+    if name.is_empty()
+        || name.len() > 253
+        || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_')
+    {
+        return Some(NonPublicName::Invalid);
+    }
+    let labels: Vec<&str> = name.split('.').collect();
+    if labels.iter().any(|l| l.is_empty() || l.len() > 63) {
+        return Some(NonPublicName::Invalid);
+    }
+    if labels.len() == 1 {
+        return Some(NonPublicName::SingleLabel);
+    }
+    let tld = labels[labels.len() - 1];
+    let home_arpa = labels.len() >= 2 && labels[labels.len() - 2..] == ["home", "arpa"];
+    if INTERNAL_TLDS.contains(&tld) || home_arpa || tld.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(NonPublicName::InternalSuffix);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn organizations() {
+        assert_eq!(organization("MX1.Mail.Example.com.").as_deref(), Some("example.com"));
+        assert_eq!(organization("mx.example.co.uk").as_deref(), Some("example.co.uk"));
+        assert_eq!(organization("co.uk").as_deref(), Some("co.uk"));
+        assert_eq!(organization("EXCH01"), None);
+        assert_eq!(organization("[192.0.2.1]"), None);
+        assert_eq!(organization("192.0.2.1"), None);
+        assert_eq!(organization_key("BN8PR04MB5234.namprd04.prod.outlook.com").as_deref(), Some("microsoft"));
+        assert_eq!(organization_key("MW4PR03CA0123.outlook.office365.com").as_deref(), Some("microsoft"));
+        assert_eq!(organization_key("mail-sor-f41.google.com").as_deref(), Some("google"));
+    }
+
+    #[test]
+    fn non_public_names() {
+        assert_eq!(non_public_name("svr01.contoso.local"), Some(NonPublicName::InternalSuffix));
+        assert_eq!(non_public_name("router.home.arpa"), Some(NonPublicName::InternalSuffix));
+        assert_eq!(non_public_name("EXCH01"), Some(NonPublicName::SingleLabel));
+        assert_eq!(non_public_name("[192.168.1.5]"), Some(NonPublicName::AddressLiteral));
+        assert_eq!(non_public_name("bad name!"), Some(NonPublicName::Invalid));
+        assert_eq!(non_public_name("mail.example.com"), None);
+        assert_eq!(non_public_name("mail.contoso.com."), None);
+    }
+}

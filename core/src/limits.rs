@@ -1,0 +1,37 @@
+//! Documented bounds on what iprev reads from one message.
+//!
+//! Every limit here is checked with a test at and past it; past a limit the
+//! report carries a note saying what was cut. Nothing is dropped silently.
+
+/// Bytes of a message that are ever looked at: the header block must start and
+/// end within this prefix. Callers may pass only this much of a large file.
+pub const INPUT_PREFIX_BYTES: usize = 4 * 1024 * 1024;
+
+/// Bytes of header block analysed; a longer block is cut at the last whole
+/// field before this size.
+pub const MAX_HEADER_BYTES: usize = 1024 * 1024;
+
+/// Lines of leading text (a pasted web page's summary, say) searched for the
+/// start of the header block when the input does not start with one.
+pub const MAX_PREAMBLE_LINES: usize = 500;
+
+/// Header fields read from one message.
+pub const MAX_HEADER_FIELDS: usize = 20_000;
+
+/// `Received:` fields analysed per message (RFC 5321 §6.3 suggests treating
+/// 100 hops as a loop). The newest ones are kept: they decide the sender hop.
+pub const MAX_RECEIVED_HOPS: usize = 100;
+
+/// Bytes of a single `Received:` value that are parsed; the rest is ignored
+/// with a note (real ones are under 1 KiB).
+pub const MAX_RECEIVED_BYTES: usize = 8 * 1024;
+
+/// `Authentication-Results`/`ARC-Authentication-Results`/`Received-SPF`
+/// fields kept per message.
+pub const MAX_AUTH_HEADERS: usize = 50;
+
+/// Bytes of one `Authentication-Results` value that are parsed.
+pub const MAX_AUTHRES_BYTES: usize = 16 * 1024;
+
+/// Bytes of a raw header value carried verbatim into the report.
+pub const MAX_RAW_FIELD_BYTES: usize = 4 * 1024;

@@ -1,0 +1,259 @@
+//! The `from` clause: who connected, what it announced, what DNS said.
+//!
+//! MTAs disagree on what the word after `from` is:
+//! - Postfix, Sendmail, Exchange, Gmail, OpenSMTPD, Courier: the HELO name;
+//!   the TCP-info comment holds `rdns [ip]` (Sendmail adds `ident@` and
+//!   `(may be forged)`; Postfix writes `unknown` when rDNS failed).
+//! - Exim: the verified host name (or `[ip]`); the HELO is in `helo=`, omitted
+//!   when it equals the host name.
+//! - qmail and CommuniGate: the remote host name (`unknown` without rDNS);
+//!   the HELO is in `(HELO x)`, omitted when it equals the host name.
+
+use super::lexer::{Token, comment_words};
+use crate::ip::{IpLiteral, parse_ip_literal};
+use crate::mta::MtaId;
+
+/// What the `from` clause says about the client.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct FromInfo {
+    /// Announced HELO/EHLO name, as written.
+    pub helo: Option<String>,
+    /// Reverse-DNS name the receiving MTA recorded.
+    pub rdns: Option<String>,
+    /// The connecting address.
+    pub ip: Option<IpLiteral>,
+    /// The client port, when stated.
+    pub port: Option<u16>,
+    /// The receiving MTA wrote `unknown` for the rDNS name.
+    pub rdns_unknown: bool,
+    /// Sendmail's `(may be forged)`: the PTR name did not resolve back.
+    pub may_be_forged: bool,
+    /// A qmail/CommuniGate `(HELO x)` comment was present.
+    pub helo_comment: bool,
+}
+
+/// The parts of a TCP-info comment.
+#[derive(Default)]
+struct CommentInfo {
+    ip: Option<IpLiteral>,
+    rdns: Option<String>,
+    rdns_unknown: bool,
+    helo_eq: Option<String>,
+    helo_word: Option<String>,
+    port: Option<u16>,
+    forged: bool,
+}
+
+fn is_unknown(word: &str) -> bool {
+    // `UnknownHost` is SmarterMail's way of writing it.
+    matches!(word.to_ascii_lowercase().trim_end_matches('.'), "unknown" | "<unknown>" | "[unknown]" | "unknownhost")
+}
+
+/// Reads one comment of the `from` clause.
+fn read_comment(inner: &str, info: &mut CommentInfo) {
+    if inner.to_ascii_lowercase().contains("may be forged") {
+        info.forged = true;
+    }
+    let words = comment_words(inner);
+    let mut skip_next = false;
+    for (k, word) in words.iter().enumerate() {
+        if std::mem::take(&mut skip_next) {
+            // The HELO argument, even an address literal, is not the client address.
+            continue;
+        }
+        let lower = word.to_ascii_lowercase();
+        if let Some(helo) = lower.strip_prefix("helo=") {
+            if info.helo_eq.is_none() && !helo.is_empty() {
+                info.helo_eq = Some(word[5..].trim_end_matches([',', ')']).to_string());
+            }
+        } else if let Some(port) = lower.strip_prefix("port=") {
+            info.port = info.port.or_else(|| port.trim_end_matches(',').parse().ok());
+        } else if (lower == "helo" || lower == "ehlo") && info.helo_word.is_none() {
+            if let Some(next) = words.get(k + 1) {
+                info.helo_word = Some((*next).to_string());
+                skip_next = true;
+            }
+        } else if let Some(quoted) = quoted_helo(word) {
+            // ZMailer: `"EHLO gw.example.com"` as one quoted word.
+            info.helo_word.get_or_insert(quoted);
+        } else if lower == "[local]" && k == 1 && info.rdns.is_none() {
+            // OpenSMTPD's local socket: `(localhost [local])`.
+            info.rdns = Some(host_name(words[0]));
+        } else if info.ip.is_none()
+            && let Some(literal) = parse_ip_literal(word)
+        {
+            {
+                info.ip = Some(literal);
+                info.port = info.port.or(literal.port);
+                // `rdns [ip]`: the word just before the address is the rDNS name.
+                if let Some(prev) = k.checked_sub(1).and_then(|p| words.get(p)) {
+                    let prev_lower = prev.to_ascii_lowercase();
+                    let is_keyword = prev_lower == "helo" || prev_lower == "ehlo" || prev_lower.contains('=');
+                    if is_unknown(prev) {
+                        info.rdns_unknown = true;
+                    } else if !is_keyword && parse_ip_literal(prev).is_none() && k == 1 {
+                        info.rdns = Some(host_name(prev));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `"EHLO name"` (quoted, possibly folded) → `name`.
+fn quoted_helo(word: &str) -> Option<String> {
+    let inner = word.strip_prefix('"')?.strip_suffix('"')?;
+    let mut parts = inner.split_whitespace();
+    let keyword = parts.next()?;
+    let name = parts.next()?;
+    (keyword.eq_ignore_ascii_case("EHLO") || keyword.eq_ignore_ascii_case("HELO")).then(|| name.to_string())
+}
+
+/// `ident@host.` → `host`.
+fn host_name(word: &str) -> String {
+    let word = word.rsplit('@').next().unwrap_or(word);
+    word.trim_end_matches('.').to_string()
+}
+
+/// How the message reached the writer, as far as the `from` clause goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Over the network: the word after `from` is a host or HELO name.
+    Network,
+    /// Local submission (Exim `with local`, IIS `mail pickup service`): the
+    /// word after `from` is a user or a service, not a host.
+    Local,
+}
+
+/// Interprets the items of a `from` clause for the given writer.
+pub fn interpret(items: &[Token<'_>], mta: Option<MtaId>, origin: Origin) -> FromInfo {
+    let host = match items.first() {
+        Some(Token::Word(w)) if origin == Origin::Network => Some(*w),
+        _ => None,
+    };
+    let mut info = CommentInfo::default();
+    let mut extra_ip = None;
+    for item in items.iter().skip(usize::from(matches!(items.first(), Some(Token::Word(_))))) {
+        match item {
+            Token::Comment(inner) => read_comment(inner, &mut info),
+            Token::Word(word) => {
+                if extra_ip.is_none() {
+                    extra_ip = parse_ip_literal(word);
+                }
+            }
+            Token::Semicolon => {}
+        }
+    }
+    let host_ip = host.and_then(parse_ip_literal);
+    let host_is_name = host.is_some() && host_ip.is_none();
+    let host_unknown = host.is_some_and(is_unknown);
+    let host_name_ok = host_is_name && !host_unknown;
+    let ip = info.ip.or(extra_ip).or(host_ip);
+    let port = info.port.or(ip.and_then(|l| l.port));
+
+    let exim_style = info.helo_eq.is_some() || mta == Some(MtaId::Exim);
+    // qmail, CommuniGate, Cisco ESA, Yahoo, ZMailer: the word after `from` is
+    // the rDNS name, the HELO is in a `(HELO x)` comment.
+    let qmail_style = info.helo_word.is_some() || matches!(mta, Some(MtaId::Qmail | MtaId::Ironport));
+
+    let (helo, rdns) = if exim_style {
+        let helo = info.helo_eq.clone().or_else(|| host.filter(|_| host_is_name).map(str::to_string));
+        let rdns = host.filter(|_| host_name_ok).map(host_name);
+        (helo, rdns)
+    } else if qmail_style {
+        let helo = info.helo_word.clone().or_else(|| host.filter(|_| !host_unknown).map(str::to_string));
+        let rdns = host.filter(|_| host_name_ok).map(host_name);
+        (helo, rdns)
+    } else {
+        // `from unknown (192.0.2.1)`: a qmail-like writer with no rDNS and no
+        // HELO recorded; a HELO of `unknown` is not a name either way.
+        let helo = host.filter(|_| !host_unknown).map(str::to_string);
+        (helo, info.rdns.clone())
+    };
+    FromInfo {
+        helo,
+        rdns,
+        ip,
+        port,
+        rdns_unknown: info.rdns_unknown || ((exim_style || qmail_style) && host_unknown),
+        may_be_forged: info.forged,
+        helo_comment: info.helo_word.is_some(),
+    }
+}
+
+/// Sendmail's `(from rdns [ip])` when the client sent no HELO: the whole
+/// `from` part is a comment before `by`.
+pub fn interpret_comment_only(inner: &str) -> Option<FromInfo> {
+    let rest = inner.trim_start();
+    let rest = rest.get(..5).filter(|p| p.eq_ignore_ascii_case("from ")).map(|_| &rest[5..])?;
+    let mut info = CommentInfo::default();
+    read_comment(rest, &mut info);
+    info.ip?;
+    Some(FromInfo {
+        helo: None,
+        rdns: info.rdns,
+        ip: info.ip,
+        port: info.port.or(info.ip.and_then(|l| l.port)),
+        rdns_unknown: info.rdns_unknown,
+        may_be_forged: info.forged,
+        helo_comment: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lexer::lex;
+    use super::*;
+
+    fn from(value: &str, mta: Option<MtaId>) -> FromInfo {
+        let tokens: Vec<Token<'_>> = lex(value).into_iter().map(|l| l.token).collect();
+        interpret(&tokens, mta, Origin::Network)
+    }
+
+    fn names(info: &FromInfo) -> (Option<&str>, Option<&str>, Option<String>) {
+        (info.helo.as_deref(), info.rdns.as_deref(), info.ip.map(|l| l.ip.to_string()))
+    }
+
+    #[test]
+    fn postfix_and_sendmail() {
+        let info = from("helo.example (mail.example.com [192.0.2.1])", None);
+        assert_eq!(names(&info), (Some("helo.example"), Some("mail.example.com"), Some("192.0.2.1".into())));
+        let info = from("helo.example (unknown [192.0.2.1])", None);
+        assert_eq!(names(&info), (Some("helo.example"), None, Some("192.0.2.1".into())));
+        assert!(info.rdns_unknown);
+        let info = from("helo.example (root@mail.example.com. [192.0.2.1] (may be forged))", None);
+        assert_eq!(info.rdns.as_deref(), Some("mail.example.com"));
+        assert!(info.may_be_forged);
+    }
+
+    #[test]
+    fn exim() {
+        let info = from("mail.example.com ([192.0.2.1]:52313 helo=helo.example)", Some(MtaId::Exim));
+        assert_eq!(names(&info), (Some("helo.example"), Some("mail.example.com"), Some("192.0.2.1".into())));
+        assert_eq!(info.port, Some(52313));
+        let info = from("mail.example.com ([192.0.2.1])", Some(MtaId::Exim));
+        assert_eq!(names(&info), (Some("mail.example.com"), Some("mail.example.com"), Some("192.0.2.1".into())));
+        let info = from("[192.0.2.1] (helo=helo.example)", None);
+        assert_eq!(names(&info), (Some("helo.example"), None, Some("192.0.2.1".into())));
+    }
+
+    #[test]
+    fn qmail() {
+        let info = from("unknown (HELO mail.example.com) (192.0.2.1)", None);
+        assert_eq!(names(&info), (Some("mail.example.com"), None, Some("192.0.2.1".into())));
+        let info = from("mail.example.com (user@192.0.2.1)", Some(MtaId::Qmail));
+        assert_eq!(names(&info), (Some("mail.example.com"), Some("mail.example.com"), Some("192.0.2.1".into())));
+        let info = from("unknown (192.0.2.1)", None);
+        assert_eq!(names(&info), (None, None, Some("192.0.2.1".into())));
+    }
+
+    #[test]
+    fn literal_helo_and_exchange() {
+        let info = from("[192.168.1.5] ([198.51.100.9])", None);
+        assert_eq!(names(&info), (Some("[192.168.1.5]"), None, Some("198.51.100.9".into())));
+        let info = from("EXCH01.contoso.local ([fe80::1%12])", None);
+        assert_eq!(names(&info), (Some("EXCH01.contoso.local"), None, Some("fe80::1".into())));
+        let info = from("BN6PR.namprd04.prod.outlook.com (2603:10b6:405:1::12)", None);
+        assert_eq!(info.ip.map(|l| l.ip.to_string()).as_deref(), Some("2603:10b6:405:1::12"));
+    }
+}

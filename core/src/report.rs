@@ -1,0 +1,123 @@
+//! The report: the single source for every output (text, JSON, the web UI).
+//!
+//! Field names here are a contract for scripts: the JSON schema in the
+//! README is this model. Add fields; never rename or remove them.
+
+use crate::authres::AuthResults;
+use crate::mta::Mta;
+use crate::received::Tls;
+use crate::received_spf::ReceivedSpf;
+use crate::scope::IpScope;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Everything iprev found out about one message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Where the message came from: a path, `path#N` for the N-th message of
+    /// an mbox, `-` for standard input.
+    pub source: String,
+    /// `Message-ID` without angle brackets.
+    pub message_id: Option<String>,
+    /// `Subject`, decoded.
+    pub subject: Option<String>,
+    /// `From`, decoded.
+    pub from: Option<String>,
+    /// `Date`, RFC 3339.
+    pub date: Option<String>,
+    /// Relays in chronological order: index 0 is the first relay (the
+    /// bottom-most `Received:` field).
+    pub hops: Vec<Hop>,
+    /// Index of the hop at which the message entered the recipient's
+    /// infrastructure from the public internet.
+    pub sender_hop: Option<usize>,
+    /// The receivers' own verdicts found in the message.
+    pub authentication_results: Vec<AuthResults>,
+    /// `Received-SPF` fields found in the message.
+    pub received_spf: Vec<ReceivedSpf>,
+    /// What was skipped, cut or assumed while reading the message.
+    pub notes: Vec<String>,
+}
+
+/// One relay: what a `Received:` field says, and what iprev derived from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hop {
+    /// Position in the route, 0 = first relay.
+    pub index: usize,
+    /// The HELO/EHLO name the client announced, as recorded.
+    pub from_helo: Option<String>,
+    /// The reverse-DNS name the receiving server recorded.
+    pub from_rdns: Option<String>,
+    /// The client address, canonical text.
+    pub from_ip: Option<String>,
+    /// The client port, when stated.
+    pub from_port: Option<u16>,
+    /// The receiving host, which wrote the field.
+    pub by: Option<String>,
+    /// The receiving host's address, when stated.
+    pub by_ip: Option<String>,
+    /// The protocol (`ESMTPS`, `Microsoft SMTP Server`...).
+    pub with: Option<String>,
+    /// The `via` clause.
+    pub via: Option<String>,
+    /// The receiving server's queue id.
+    pub id: Option<String>,
+    /// The envelope recipient, when stated.
+    #[serde(rename = "for")]
+    pub for_: Option<String>,
+    /// TLS as stated.
+    pub tls: Option<Tls>,
+    /// When the receiving server got the message, RFC 3339.
+    pub date: Option<String>,
+    /// Seconds since the previous hop; negative when the clocks disagree.
+    pub delay_s: Option<i64>,
+    /// Scope of `from_ip`.
+    pub ip_scope: Option<IpScope>,
+    /// The software that wrote the field (the `by` side).
+    pub mta: Option<Mta>,
+    /// The live reverse-DNS verdict; null until checked.
+    pub iprev: Option<HopIprev>,
+    /// What could not be read, or was read with an assumption.
+    pub notes: Vec<String>,
+    /// The field value as it appears in the message.
+    pub raw: String,
+}
+
+/// The RFC 8601 §2.7.3 iprev result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IprevResult {
+    /// A forward lookup of a PTR name returned the client address.
+    Pass,
+    /// The PTR names' forward lookups completed, and none returned the address.
+    Fail,
+    /// A lookup failed in a way that might succeed later.
+    Temperror,
+    /// The address has no PTR record.
+    Permerror,
+}
+
+impl IprevResult {
+    /// The result keyword, as written in `Authentication-Results`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Fail => "fail",
+            Self::Temperror => "temperror",
+            Self::Permerror => "permerror",
+        }
+    }
+}
+
+/// The iprev verdict of one hop's client address, with its evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HopIprev {
+    /// The verdict.
+    pub result: IprevResult,
+    /// PTR names found for the address (at most the configured limit).
+    pub ptr: Vec<String>,
+    /// Addresses each PTR name resolved to.
+    pub forward: BTreeMap<String, Vec<String>>,
+    /// One line saying why.
+    pub reason: String,
+}
