@@ -14,6 +14,7 @@ pub mod analyze;
 pub mod authres;
 mod cursor;
 pub mod date;
+pub mod dns;
 pub mod domain;
 pub mod ip;
 pub mod limits;
@@ -25,6 +26,8 @@ pub mod received_spf;
 pub mod report;
 pub mod route;
 pub mod scope;
+#[cfg(feature = "zone")]
+pub mod zone;
 
 pub use analyze::{AnalyzeOptions, analyze};
 pub use message::InputError;
