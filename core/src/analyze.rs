@@ -57,5 +57,7 @@ pub fn analyze(input: &[u8], source: &str, options: &AnalyzeOptions) -> Result<R
         authentication_results,
         received_spf,
         notes,
+        authres: None,
+        dns: None,
     })
 }

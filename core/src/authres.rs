@@ -247,6 +247,44 @@ fn read_resinfo<'a>(cur: &mut Cursor<'a>, mut comments: Vec<&'a str>) -> Resinfo
     Resinfo::Result(out)
 }
 
+/// The `Authentication-Results` header of iprev's own check of the sender
+/// hop (RFC 8601 §2.7.3: `iprev=<result> policy.iprev=<address>`, the PTR
+/// name in a comment; an IPv6 address is quoted because `:` is not allowed
+/// in a token). `none` when there is no checked sender hop (§2.2 no-result).
+pub fn format_iprev(authserv_id: &str, report: &crate::report::Report) -> String {
+    let id = value_text(authserv_id);
+    let checked = report.sender_hop.and_then(|i| report.hops.get(i)).and_then(|hop| Some((hop, hop.iprev.as_ref()?)));
+    let Some((hop, iprev)) = checked else {
+        return format!("Authentication-Results: {id}; none");
+    };
+    let ip = hop.from_ip.as_deref().and_then(|t| t.parse::<std::net::IpAddr>().ok()).map(|ip| crate::ip::unmap(ip).0);
+    let ip_text = ip.map_or_else(String::new, |ip| value_text(&ip.to_string()));
+    let name = iprev.matched_name.clone().or_else(|| iprev.ptr.first().cloned());
+
+    let comment = name.map(|n| format!(" ({})", comment_text(&n))).unwrap_or_default();
+    format!("Authentication-Results: {id}; iprev={} policy.iprev={ip_text}{comment}", iprev.result.as_str())
+}
+
+/// A `value` (RFC 2045 token, or a quoted-string when it has specials).
+fn value_text(text: &str) -> String {
+    let token = !text.is_empty() && text.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&b));
+    if token {
+        text.to_string()
+    } else {
+        let escaped: String = text
+            .chars()
+            .filter(|c| !c.is_control())
+            .flat_map(|c| if c == '"' || c == '\\' { vec!['\\', c] } else { vec![c] })
+            .collect();
+        format!("\"{escaped}\"")
+    }
+}
+
+/// Text safe inside a comment: no parentheses, backslashes or controls.
+fn comment_text(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control() && !matches!(c, '(' | ')' | '\\')).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,14 +10,18 @@
 //! receivers' verdicts, and [`analyze`] assembles the [`report::Report`].
 #![forbid(unsafe_code)]
 
+pub mod advice;
 pub mod analyze;
 pub mod authres;
 mod cursor;
 pub mod date;
 pub mod dns;
 pub mod domain;
+pub mod helo;
 pub mod ip;
+pub mod iprev;
 pub mod limits;
+pub mod live;
 pub mod mbox;
 pub mod message;
 pub mod mta;

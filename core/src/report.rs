@@ -3,7 +3,10 @@
 //! Field names here are a contract for scripts: the JSON schema in the
 //! README is this model. Add fields; never rename or remove them.
 
+use crate::advice::Advice;
 use crate::authres::AuthResults;
+use crate::helo::HeloReport;
+use crate::iprev::{ForwardStatus, IprevRule};
 use crate::mta::Mta;
 use crate::received::Tls;
 use crate::received_spf::ReceivedSpf;
@@ -37,6 +40,23 @@ pub struct Report {
     pub received_spf: Vec<ReceivedSpf>,
     /// What was skipped, cut or assumed while reading the message.
     pub notes: Vec<String>,
+    /// The `Authentication-Results` header iprev's own check yields for the
+    /// sender hop (RFC 8601); null until checked.
+    pub authres: Option<String>,
+    /// The DNS work of the live check; null until checked.
+    pub dns: Option<DnsSummary>,
+}
+
+/// What the live check asked of DNS.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DnsSummary {
+    /// Where the answers came from (a resolver URL, or `zone:<file>`).
+    pub resolver: String,
+    /// Distinct questions asked.
+    pub questions: usize,
+    /// Sequential rounds of questions (2 for a check whose names need no
+    /// CNAME follow-up, whatever the number of hops and PTR names).
+    pub rounds: usize,
 }
 
 /// One relay: what a `Received:` field says, and what iprev derived from it.
@@ -114,10 +134,23 @@ impl IprevResult {
 pub struct HopIprev {
     /// The verdict.
     pub result: IprevResult,
-    /// PTR names found for the address (at most the configured limit).
-    pub ptr: Vec<String>,
-    /// Addresses each PTR name resolved to.
-    pub forward: BTreeMap<String, Vec<String>>,
+    /// The row of the RFC 8601 table that decided.
+    pub rule: IprevRule,
     /// One line saying why.
     pub reason: String,
+    /// PTR names found for the address (at most the configured limit).
+    pub ptr: Vec<String>,
+    /// PTR names beyond the limit, not looked up.
+    pub ptr_not_checked: usize,
+    /// The PTR name that resolved back to the address (`pass` only).
+    pub matched_name: Option<String>,
+
+    /// Addresses each PTR name resolved to.
+    pub forward: BTreeMap<String, Vec<String>>,
+    /// How each PTR name's forward lookup ended.
+    pub forward_status: BTreeMap<String, ForwardStatus>,
+    /// The HELO check (sender hop only).
+    pub helo: Option<HeloReport>,
+    /// What to change.
+    pub advice: Vec<Advice>,
 }

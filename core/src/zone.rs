@@ -113,7 +113,8 @@ impl Zone {
         let mut name = question.name.clone();
         for _ in 0..=MAX_CNAME_CHAIN {
             let Some(entries) = self.records.get(&name) else {
-                let rcode = if records.is_empty() && !self.names.contains(&name) { Rcode::NxDomain } else { Rcode::NoError };
+                let rcode =
+                    if records.is_empty() && !self.names.contains(&name) { Rcode::NxDomain } else { Rcode::NoError };
                 return DnsAnswer::new(rcode, records);
             };
             let wanted: Vec<Record> = entries
@@ -125,7 +126,9 @@ impl Zone {
                 records.extend(wanted);
                 return DnsAnswer::new(Rcode::NoError, records);
             }
-            let Some((ttl, RecordData::Cname(target))) = entries.iter().find(|(_, d)| matches!(d, RecordData::Cname(_))) else {
+            let Some((ttl, RecordData::Cname(target))) =
+                entries.iter().find(|(_, d)| matches!(d, RecordData::Cname(_)))
+            else {
                 return DnsAnswer::new(Rcode::NoError, records);
             };
             records.push(Record { name: name.clone(), ttl: *ttl, data: RecordData::Cname(target.clone()) });
@@ -138,6 +141,7 @@ impl Zone {
 
 /// `line N: what`, N being the line where the failing entry starts (the
 /// scanner reports where it stopped, which may be the next line).
+#[allow(clippy::naive_bytecount, reason = "runs once, on an error; no need for a bytecount crate")]
 fn entry_error(text: &[u8], offset: usize, scanner_message: &str) -> String {
     let before = &text[..offset.min(text.len())];
     let skipped = text[before.len()..].iter().take_while(|b| b.is_ascii_whitespace()).filter(|&&b| b == b'\n').count();

@@ -4,7 +4,7 @@
 
 use super::MAX_ANSWER_RECORDS;
 use super::MAX_RESPONSE_BYTES;
-use super::answer::{DnsAnswer, DnsError, QType, Question, Rcode, Record, RecordData};
+use super::answer::{DnsAnswer, DnsError, Question, Rcode, Record, RecordData};
 use serde::Deserialize;
 use std::fmt::Write as _;
 
@@ -63,14 +63,15 @@ pub fn decode_json(bytes: &[u8], question: &Question) -> Result<DnsAnswer, DnsEr
         return Err(DnsError::TooLarge(bytes.len()));
     }
     let response: JsonResponse = serde_json::from_slice(bytes).map_err(|e| DnsError::Json(e.to_string()))?;
-    if let Some(answered) = response.question.first() {
-        if normalize(&answered.name) != question.name || answered.qtype != question.qtype.code() {
-            return Err(DnsError::QuestionMismatch {
-                asked: question.to_string(),
-                answered: format!("{} type {}", normalize(&answered.name), answered.qtype),
-            });
-        }
+    if let Some(answered) = response.question.first()
+        && (normalize(&answered.name) != question.name || answered.qtype != question.qtype.code())
+    {
+        return Err(DnsError::QuestionMismatch {
+            asked: question.to_string(),
+            answered: format!("{} type {}", normalize(&answered.name), answered.qtype),
+        });
     }
+
     let mut records = Vec::new();
     for record in response.answer.into_iter().take(MAX_ANSWER_RECORDS) {
         let bad = |what: &str| DnsError::Json(format!("{what} record of {} has data {:?}", record.name, record.data));
@@ -93,6 +94,7 @@ pub fn decode_json(bytes: &[u8], question: &Question) -> Result<DnsAnswer, DnsEr
 
 #[cfg(test)]
 mod tests {
+    use super::super::answer::QType;
     use super::*;
 
     #[test]
@@ -123,7 +125,10 @@ mod tests {
     #[test]
     fn url() {
         let q = Question::new("142.69.2.81.in-addr.arpa", QType::Ptr);
-        assert_eq!(json_query_url("https://dns.google/resolve", &q), "https://dns.google/resolve?name=142.69.2.81.in-addr.arpa&type=PTR");
+        assert_eq!(
+            json_query_url("https://dns.google/resolve", &q),
+            "https://dns.google/resolve?name=142.69.2.81.in-addr.arpa&type=PTR"
+        );
         let odd = Question::new("a\\032b.example", QType::A);
         assert_eq!(json_query_url("https://x/q?ct=1", &odd), "https://x/q?ct=1&name=a%5C032b.example&type=A");
     }

@@ -35,9 +35,7 @@ pub fn build_query(question: &Question) -> Result<Vec<u8>, DnsError> {
     header.set_rd(true);
     header.set_ad(true);
     let mut questions = builder.question();
-    questions
-        .push((&name, rtype(question.qtype)))
-        .map_err(|e| DnsError::BadName(format!("{}: {e}", question.name)))?;
+    questions.push((&name, rtype(question.qtype))).map_err(|e| DnsError::BadName(format!("{}: {e}", question.name)))?;
     Ok(questions.finish())
 }
 
@@ -65,7 +63,8 @@ pub fn parse_query(bytes: &[u8]) -> Result<(u16, Question), DnsError> {
     if bytes.len() > MAX_RESPONSE_BYTES {
         return Err(DnsError::TooLarge(bytes.len()));
     }
-    let message = Message::from_octets(bytes).map_err(|_| DnsError::Malformed("shorter than a DNS header".to_string()))?;
+    let message =
+        Message::from_octets(bytes).map_err(|_| DnsError::Malformed("shorter than a DNS header".to_string()))?;
     if message.header().qr() {
         return Err(DnsError::Malformed("a response, not a query".to_string()));
     }
@@ -88,7 +87,8 @@ pub fn decode_response(bytes: &[u8], question: &Question) -> Result<DnsAnswer, D
     if bytes.len() > MAX_RESPONSE_BYTES {
         return Err(DnsError::TooLarge(bytes.len()));
     }
-    let message = Message::from_octets(bytes).map_err(|_| DnsError::Malformed(format!("{} bytes, shorter than a DNS header", bytes.len())))?;
+    let message = Message::from_octets(bytes)
+        .map_err(|_| DnsError::Malformed(format!("{} bytes, shorter than a DNS header", bytes.len())))?;
     let header = message.header();
     if !header.qr() {
         return Err(DnsError::NotAResponse);
@@ -110,7 +110,10 @@ pub fn decode_response(bytes: &[u8], question: &Question) -> Result<DnsAnswer, D
         Some(Err(e)) => return Err(DnsError::Malformed(format!("question section: {e}"))),
         // Only an error response may leave the question out.
         None if rcode == Rcode::NoError => {
-            return Err(DnsError::QuestionMismatch { asked: question.to_string(), answered: "no question".to_string() });
+            return Err(DnsError::QuestionMismatch {
+                asked: question.to_string(),
+                answered: "no question".to_string(),
+            });
         }
         None => {}
     }
@@ -123,7 +126,9 @@ pub fn decode_response(bytes: &[u8], question: &Question) -> Result<DnsAnswer, D
         }
         let name = name_text(&parsed.owner());
         let ttl = parsed.ttl().as_secs();
-        let bad = |e: domain::base::wire::ParseError| DnsError::Malformed(format!("{} record of {name}: {e}", parsed.rtype()));
+        let bad = |e: domain::base::wire::ParseError| {
+            DnsError::Malformed(format!("{} record of {name}: {e}", parsed.rtype()))
+        };
         let data = match parsed.rtype() {
             Rtype::PTR => parsed
                 .to_record::<Ptr<ParsedName<_>>>()
@@ -156,7 +161,8 @@ pub fn encode_response(question: &Question, answer: &DnsAnswer) -> Result<Vec<u8
     header.set_ra(true);
     header.set_tc(answer.truncated);
     header.set_ad(answer.authenticated_data);
-    let rcode = u8::try_from(answer.rcode.code()).ok().and_then(|c| domain::base::iana::Rcode::checked_from_int(c));
+    let rcode = u8::try_from(answer.rcode.code()).ok().and_then(domain::base::iana::Rcode::checked_from_int);
+
     header.set_rcode(rcode.unwrap_or(domain::base::iana::Rcode::SERVFAIL));
     let mut questions = builder.question();
     questions.push((&qname, rtype(question.qtype))).map_err(|e| DnsError::BadName(e.to_string()))?;
@@ -205,9 +211,16 @@ mod tests {
 
     #[test]
     fn base64url_vectors() {
-
         // RFC 4648 §10, with the URL alphabet and no padding.
-        for (input, output) in [("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy")] {
+        for (input, output) in [
+            ("", ""),
+            ("f", "Zg"),
+            ("fo", "Zm8"),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg"),
+            ("fooba", "Zm9vYmE"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
             assert_eq!(base64url(input.as_bytes()), output);
         }
         assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
@@ -221,8 +234,16 @@ mod tests {
             truncated: false,
             authenticated_data: true,
             records: vec![
-                Record { name: q.name.clone(), ttl: 300, data: RecordData::Cname("142.128/25.69.2.81.in-addr.arpa".into()) },
-                Record { name: "142.128/25.69.2.81.in-addr.arpa".into(), ttl: 60, data: RecordData::Ptr("mail.example.net".into()) },
+                Record {
+                    name: q.name.clone(),
+                    ttl: 300,
+                    data: RecordData::Cname("142.128/25.69.2.81.in-addr.arpa".into()),
+                },
+                Record {
+                    name: "142.128/25.69.2.81.in-addr.arpa".into(),
+                    ttl: 60,
+                    data: RecordData::Ptr("mail.example.net".into()),
+                },
             ],
         };
         let bytes = encode_response(&q, &answer).expect("encode");
@@ -240,7 +261,10 @@ mod tests {
         assert_eq!(decode_response(&with_id, &q), Err(DnsError::IdMismatch(7)));
         assert!(matches!(decode_response(b"\x00\x00", &q), Err(DnsError::Malformed(_))));
         assert_eq!(decode_response(&build_query(&q).expect("query"), &q), Err(DnsError::NotAResponse));
-        assert_eq!(decode_response(&vec![0; MAX_RESPONSE_BYTES + 1], &q), Err(DnsError::TooLarge(MAX_RESPONSE_BYTES + 1)));
+        assert_eq!(
+            decode_response(&vec![0; MAX_RESPONSE_BYTES + 1], &q),
+            Err(DnsError::TooLarge(MAX_RESPONSE_BYTES + 1))
+        );
     }
 
     #[test]
@@ -269,6 +293,5 @@ mod tests {
         // The escaped text is a name again: it can be asked for.
         let again = build_query(&Question::new("<b>x\\ y", QType::A)).expect("query");
         assert!(again.windows(label.len()).any(|w| w == label));
-
     }
 }

@@ -1,0 +1,239 @@
+//! The live check of a report: every public hop's iprev, the sender hop's
+//! HELO name, advice, and the `Authentication-Results` line, as one sans-IO
+//! machine over DNS questions.
+//!
+//! ```text
+//! let mut live = LiveCheck::new(&report, Limits::default());
+//! while !live.is_finished() {
+//!     let round: Vec<Question> = std::iter::from_fn(|| live.poll_question()).collect();
+//!     // ask them all at once, then for each: live.handle_answer(&question, response)
+//! }
+//! live.apply(&mut report, &LiveSettings { authserv_id, resolver, advise_all_hops: false });
+//! ```
+//!
+//! Identical questions (two hops from one address, a HELO name that is also
+//! a PTR name) are asked once; an answer already in hand is reused at once.
+
+use crate::advice::{self, Advice};
+use crate::authres::format_iprev;
+use crate::dns::{QType, Question};
+use crate::helo::{self, HeloReport};
+use crate::iprev::{ForwardLookup, IprevCheck, IprevOutcome, Limits, Response};
+use crate::report::{DnsSummary, HopIprev, Report};
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
+
+#[derive(Debug, Clone, Copy)]
+enum Waiter {
+    Check(usize, u32),
+    Helo(u32),
+}
+
+/// How the result is labelled.
+#[derive(Debug, Clone)]
+pub struct LiveSettings {
+    /// The authserv-id of the `Authentication-Results` line.
+    pub authserv_id: String,
+    /// Where answers came from, for the report.
+    pub resolver: String,
+    /// Advise on every checked hop, not only the sender hop.
+    pub advise_all_hops: bool,
+}
+
+/// The live check of one report.
+#[derive(Debug)]
+pub struct LiveCheck {
+    checks: Vec<IprevCheck>,
+    by_ip: HashMap<IpAddr, usize>,
+    helo: Option<ForwardLookup>,
+    cache: HashMap<Question, Response>,
+    waiters: HashMap<Question, Vec<Waiter>>,
+    outgoing: VecDeque<Question>,
+    awaiting: usize,
+    questions: usize,
+    rounds: usize,
+}
+
+fn hop_ip(text: Option<&str>) -> Option<IpAddr> {
+    text.and_then(|t| t.parse().ok()).map(|ip| crate::ip::unmap(ip).0)
+}
+
+impl LiveCheck {
+    /// Plans the checks of a report: one per distinct public client address,
+    /// and the forward lookup of the sender hop's HELO name.
+    pub fn new(report: &Report, limits: Limits) -> Self {
+        let mut live = Self {
+            checks: Vec::new(),
+            by_ip: HashMap::new(),
+            helo: None,
+            cache: HashMap::new(),
+            waiters: HashMap::new(),
+            outgoing: VecDeque::new(),
+            awaiting: 0,
+            questions: 0,
+            rounds: 0,
+        };
+        for hop in &report.hops {
+            let Some(ip) = hop_ip(hop.from_ip.as_deref()) else { continue };
+            if live.by_ip.contains_key(&ip) {
+                continue;
+            }
+            if let Ok(check) = IprevCheck::new(ip, limits) {
+                live.by_ip.insert(ip, live.checks.len());
+                live.checks.push(check);
+            }
+        }
+        if let Some(hop) = report.sender_hop.and_then(|i| report.hops.get(i))
+            && let (Some(name), Some(ip)) = (hop.from_helo.as_deref(), hop_ip(hop.from_ip.as_deref()))
+            && helo::needs_lookup(name)
+            && live.by_ip.contains_key(&ip)
+        {
+            let qtype = if ip.is_ipv4() { QType::A } else { QType::Aaaa };
+            live.helo = Some(ForwardLookup::new(name, qtype, limits.max_cname_chain));
+        }
+        live.pump();
+        live
+    }
+
+    /// Collects what the machines want to ask, answering from what is known.
+    fn pump(&mut self) {
+        loop {
+            let mut wanted = Vec::new();
+            for (i, check) in self.checks.iter_mut().enumerate() {
+                while let Some(q) = check.poll_query() {
+                    wanted.push((Waiter::Check(i, q.id), q.question));
+                }
+            }
+            if let Some(lookup) = &mut self.helo {
+                while let Some(q) = lookup.poll_query() {
+                    wanted.push((Waiter::Helo(q.id), q.question));
+                }
+            }
+            if wanted.is_empty() {
+                return;
+            }
+            for (waiter, question) in wanted {
+                if let Some(known) = self.cache.get(&question).cloned() {
+                    self.deliver(waiter, known);
+                } else if let Some(list) = self.waiters.get_mut(&question) {
+                    list.push(waiter);
+                } else {
+                    self.waiters.insert(question.clone(), vec![waiter]);
+                    self.outgoing.push_back(question);
+                }
+            }
+        }
+    }
+
+    fn deliver(&mut self, waiter: Waiter, response: Response) {
+        match waiter {
+            Waiter::Check(i, id) => {
+                if let Some(check) = self.checks.get_mut(i) {
+                    check.handle_answer(id, response);
+                }
+            }
+            Waiter::Helo(id) => {
+                if let Some(lookup) = &mut self.helo {
+                    lookup.handle_answer(id, response);
+                }
+            }
+        }
+    }
+
+    /// The next question to send. Drain until `None`: those form one round,
+    /// to be asked concurrently.
+    pub fn poll_question(&mut self) -> Option<Question> {
+        let question = self.outgoing.pop_front()?;
+        if self.awaiting == 0 {
+            self.rounds += 1;
+        }
+        self.awaiting += 1;
+        self.questions += 1;
+        Some(question)
+    }
+
+    /// Takes what came back for a question.
+    pub fn handle_answer(&mut self, question: &Question, response: Response) {
+        let Some(list) = self.waiters.remove(question) else { return };
+        self.awaiting = self.awaiting.saturating_sub(1);
+        for waiter in list {
+            self.deliver(waiter, response.clone());
+        }
+        self.cache.insert(question.clone(), response);
+        self.pump();
+    }
+
+    /// True when nothing is left to ask or to wait for.
+    pub fn is_finished(&self) -> bool {
+        self.outgoing.is_empty() && self.waiters.is_empty()
+    }
+
+    /// Distinct questions asked so far.
+    pub fn questions(&self) -> usize {
+        self.questions
+    }
+
+    /// Sequential rounds so far.
+    pub fn rounds(&self) -> usize {
+        self.rounds
+    }
+
+    fn outcome(&self, ip: IpAddr) -> Option<IprevOutcome> {
+        self.checks.get(*self.by_ip.get(&ip)?)?.outcome()
+    }
+
+    /// Writes the verdicts, HELO check, advice, `Authentication-Results`
+    /// line and DNS summary into the report.
+    pub fn apply(&self, report: &mut Report, settings: &LiveSettings) {
+        let hops = report.hops.clone();
+        let from_domain = report
+            .from
+            .as_deref()
+            .and_then(|f| f.rsplit('@').next())
+            .map(|d| d.trim_end_matches('>').to_ascii_lowercase())
+            .filter(|d| d.contains('.'));
+        for hop in &mut report.hops {
+            let Some(outcome) = hop_ip(hop.from_ip.as_deref()).and_then(|ip| self.outcome(ip)) else { continue };
+            let is_sender = report.sender_hop == Some(hop.index);
+            let helo: Option<HeloReport> = if is_sender {
+                hop.from_helo.as_deref().map(|name| {
+                    helo::evaluate(name, outcome.ip, Some(&outcome), self.helo.as_ref().and_then(ForwardLookup::result))
+                })
+            } else {
+                None
+            };
+            let advice: Vec<Advice> = if is_sender || settings.advise_all_hops {
+                advice::advise(&advice::Context {
+                    hop,
+                    outcome: &outcome,
+                    helo: helo.as_ref(),
+                    sending_mta: advice::sending_mta(&hops, hop.index),
+                    smart_host: if is_sender { advice::smart_host(&hops, hop.index) } else { None },
+                    from_domain: from_domain.clone(),
+                })
+            } else {
+                Vec::new()
+            };
+            hop.iprev = Some(HopIprev {
+                result: outcome.result,
+                rule: outcome.rule,
+                reason: outcome.reason.clone(),
+                ptr: outcome.ptr_names.clone(),
+                ptr_not_checked: outcome.ptr_names_cut,
+                matched_name: outcome.matched_name.clone(),
+
+                forward: outcome
+                    .forward
+                    .iter()
+                    .map(|(name, e)| (name.clone(), e.addresses.iter().map(ToString::to_string).collect()))
+                    .collect(),
+                forward_status: outcome.forward.iter().map(|(name, e)| (name.clone(), e.status.clone())).collect(),
+                helo,
+                advice,
+            });
+        }
+        report.authres = Some(format_iprev(&settings.authserv_id, report));
+        report.dns =
+            Some(DnsSummary { resolver: settings.resolver.clone(), questions: self.questions, rounds: self.rounds });
+    }
+}

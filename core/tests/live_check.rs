@@ -1,0 +1,187 @@
+//! The whole-report live check driven against a zone: rounds, deduplication,
+//! HELO checks, advice and the Authentication-Results line.
+
+use iprev_core::dns::{Question, RecordData};
+use iprev_core::helo::{HeloStatus, NotPublicKind};
+use iprev_core::iprev::{Limits, Response};
+use iprev_core::live::{LiveCheck, LiveSettings};
+use iprev_core::report::{IprevResult, Report};
+use iprev_core::zone::Zone;
+use iprev_core::{AnalyzeOptions, analyze};
+use std::collections::HashSet;
+
+fn a(text: &str) -> RecordData {
+    match text.parse().expect("address") {
+        std::net::IpAddr::V4(v4) => RecordData::A(v4),
+        std::net::IpAddr::V6(v6) => RecordData::Aaaa(v6),
+    }
+}
+
+fn ptr(name: &str) -> RecordData {
+    RecordData::Ptr(name.into())
+}
+
+/// Runs the check round by round; returns every question asked, per round.
+fn run(report: &mut Report, zone: &Zone) -> Vec<Vec<Question>> {
+    let mut live = LiveCheck::new(report, Limits::default());
+    let mut rounds = Vec::new();
+    while !live.is_finished() {
+        let round: Vec<Question> = std::iter::from_fn(|| live.poll_question()).collect();
+        assert!(!round.is_empty(), "unfinished but nothing to ask");
+        for question in &round {
+            live.handle_answer(question, Response::Answer(zone.answer(question)));
+        }
+        rounds.push(round);
+    }
+    live.apply(
+        report,
+        &LiveSettings { authserv_id: "mx.test".into(), resolver: "zone".into(), advise_all_hops: false },
+    );
+    rounds
+}
+
+const FIVE_HOPS: &str = "\
+Received: from out2.sender.example.net (out2.sender.example.net [89.160.20.2]) by mx.recipient.example.org (Postfix) with ESMTPS id A5; Wed, 4 Jan 2023 10:00:05 +0000
+Received: from out1.sender.example.net (out1.sender.example.net [89.160.20.1]) by out2.sender.example.net (Postfix) with ESMTPS id A4; Wed, 4 Jan 2023 10:00:04 +0000
+Received: from relay.sender.example.net (relay.sender.example.net [81.2.69.10]) by out1.sender.example.net (Postfix) with ESMTPS id A3; Wed, 4 Jan 2023 10:00:03 +0000
+Received: from relay.sender.example.net (relay.sender.example.net [81.2.69.10]) by relay.sender.example.net (Postfix) with ESMTP id A2; Wed, 4 Jan 2023 10:00:02 +0000
+Received: from app.sender.example.net (app.sender.example.net [81.2.69.11]) by relay.sender.example.net (Postfix) with ESMTP id A1; Wed, 4 Jan 2023 10:00:01 +0000
+Subject: five hops
+
+";
+
+fn five_hop_zone() -> Zone {
+    let mut zone = Zone::default();
+    for (ip, names) in [
+        ("89.160.20.2", &["out2.sender.example.net", "mx-b.sender.example.net", "alias.sender.example.net"][..]),
+        ("89.160.20.1", &["out1.sender.example.net", "mx-a.sender.example.net"][..]),
+        ("81.2.69.10", &["relay.sender.example.net"][..]),
+        ("81.2.69.11", &["app.sender.example.net"][..]),
+    ] {
+        let reverse = iprev_core::dns::reverse_name(ip.parse().expect("ip"));
+        for name in names {
+            zone.insert(&reverse, 300, ptr(name));
+            zone.insert(name, 300, a(ip));
+        }
+    }
+    zone
+}
+
+#[test]
+fn two_rounds_whatever_the_hops_and_names_and_each_question_once() {
+    let mut report = analyze(FIVE_HOPS.as_bytes(), "five", &AnalyzeOptions::default()).expect("report");
+    assert_eq!(report.sender_hop, Some(4));
+    let rounds = run(&mut report, &five_hop_zone());
+    assert_eq!(rounds.len(), 2, "{rounds:?}");
+    assert_eq!(rounds[0].len(), 5, "one PTR question per distinct address, and the HELO name's address");
+    assert_eq!(rounds[1].len(), 6, "every PTR name's forward lookup at once; the HELO name's answer is reused");
+
+    let all: Vec<&Question> = rounds.iter().flatten().collect();
+    let distinct: HashSet<&Question> = all.iter().copied().collect();
+    assert_eq!(all.len(), distinct.len(), "no question asked twice");
+    let summary = report.dns.as_ref().expect("summary");
+    assert_eq!((summary.questions, summary.rounds), (11, 2));
+    for hop in &report.hops {
+        assert_eq!(hop.iprev.as_ref().map(|i| i.result), Some(IprevResult::Pass), "hop {}", hop.index);
+    }
+    let sender = report.hops[4].iprev.as_ref().expect("checked");
+    assert_eq!(sender.helo.as_ref().map(|h| h.status), Some(HeloStatus::Pass));
+    assert_eq!(
+        report.authres.as_deref(),
+        Some("Authentication-Results: mx.test; iprev=pass policy.iprev=89.160.20.2 (out2.sender.example.net)")
+    );
+}
+
+#[test]
+fn private_hops_are_never_asked_about() {
+    let message = "\
+Received: from mail.example.net (mail.example.net [81.2.69.142]) by mx.example.org (Postfix) with ESMTPS id B2; Wed, 4 Jan 2023 10:00:05 +0000
+Received: from pc.lan (pc.lan [192.168.1.20]) by mail.example.net (Postfix) with ESMTPSA id B1; Wed, 4 Jan 2023 10:00:01 +0000
+
+";
+    let mut report = analyze(message.as_bytes(), "m", &AnalyzeOptions::default()).expect("report");
+    let mut zone = Zone::default();
+    zone.insert("142.69.2.81.in-addr.arpa", 60, ptr("mail.example.net"));
+    zone.insert("mail.example.net", 60, a("81.2.69.142"));
+    let rounds = run(&mut report, &zone);
+    let asked: Vec<String> = rounds.iter().flatten().map(|q| q.name.clone()).collect();
+    assert_eq!(asked, ["142.69.2.81.in-addr.arpa", "mail.example.net"]);
+    assert!(report.hops[0].iprev.is_none());
+    assert_eq!(report.hops[1].iprev.as_ref().map(|i| i.result), Some(IprevResult::Pass));
+}
+
+#[test]
+fn exchange_internal_helo_gets_the_send_connector_fix() {
+    let bytes =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/data/messages/exchange2016-local-to-gmail.eml"))
+            .expect("fixture");
+    let mut report = analyze(&bytes, "x", &AnalyzeOptions::default()).expect("report");
+    let mut zone = Zone::default();
+    zone.insert("150.69.2.81.in-addr.arpa", 60, ptr("mail.example.com"));
+    zone.insert("mail.example.com", 60, a("81.2.69.150"));
+    let rounds = run(&mut report, &zone);
+    assert_eq!(rounds.len(), 2);
+    let iprev = report.hops[2].iprev.as_ref().expect("sender hop checked");
+    assert_eq!(iprev.result, IprevResult::Pass);
+    let helo = iprev.helo.as_ref().expect("helo check");
+    assert_eq!((helo.status, helo.not_public), (HeloStatus::NotPublic, Some(NotPublicKind::InternalSuffix)));
+    let advice = iprev.advice.iter().find(|a| a.id == "helo-internal").expect("helo advice");
+    assert!(advice.text.contains("Exchange 2016 and 2019"), "{}", advice.text);
+    assert!(
+        advice
+            .commands
+            .contains(&"Set-SendConnector -Identity \"<connector name>\" -Fqdn mail.example.com".to_string())
+    );
+}
+
+#[test]
+fn missing_ptr_on_a_smart_host_says_whose_job_it_is() {
+    let message = "\
+Received: from smtp.isp.example.net (smtp.isp.example.net [81.2.69.200]) by mx.recipient.example.org (Postfix) with ESMTPS id C2; Wed, 4 Jan 2023 10:00:05 +0000
+Received: from exch.customer.example.com (exch.customer.example.com [89.160.20.50]) by smtp.isp.example.net (Postfix) with ESMTP id C1; Wed, 4 Jan 2023 10:00:01 +0000
+From: Alice <alice@customer.example.com>
+
+";
+    let mut report = analyze(message.as_bytes(), "m", &AnalyzeOptions::default()).expect("report");
+    assert_eq!(report.sender_hop, Some(1));
+    let mut zone = Zone::default();
+    zone.insert("smtp.isp.example.net", 60, a("81.2.69.200"));
+    run(&mut report, &zone);
+    let iprev = report.hops[1].iprev.as_ref().expect("checked");
+    assert_eq!(iprev.result, IprevResult::Permerror);
+    let ids: Vec<&str> = iprev.advice.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["smart-host", "ptr-missing"]);
+    assert!(iprev.advice[0].title.contains("isp.example.net"));
+    assert_eq!(
+        report.authres.as_deref(),
+        Some("Authentication-Results: mx.test; iprev=permerror policy.iprev=81.2.69.200")
+    );
+}
+
+#[test]
+fn ipv6_sender_is_quoted_in_authres() {
+    let message = "\
+Received: from mx.example.net (mx.example.net [IPv6:2a02:cf40::25]) by mx.example.org (Postfix) with ESMTPS id D1; Wed, 4 Jan 2023 10:00:05 +0000
+
+";
+    let mut report = analyze(message.as_bytes(), "m", &AnalyzeOptions::default()).expect("report");
+    let mut zone = Zone::default();
+    zone.insert(&iprev_core::dns::reverse_name("2a02:cf40::25".parse().expect("ip")), 60, ptr("mx.example.net"));
+    zone.insert("mx.example.net", 60, a("2a02:cf40::99"));
+    run(&mut report, &zone);
+    assert_eq!(
+        report.authres.as_deref(),
+        Some("Authentication-Results: mx.test; iprev=fail policy.iprev=\"2a02:cf40::25\" (mx.example.net)")
+    );
+}
+
+#[test]
+fn a_report_without_public_hops_asks_nothing() {
+    let message = "Received: from a (a [10.0.0.1]) by b; Wed, 4 Jan 2023 10:00:05 +0000\n\n";
+    let mut report = analyze(message.as_bytes(), "m", &AnalyzeOptions::default()).expect("report");
+    let live = LiveCheck::new(&report, Limits::default());
+    assert!(live.is_finished());
+    let rounds = run(&mut report, &Zone::default());
+    assert!(rounds.is_empty());
+    assert_eq!(report.authres.as_deref(), Some("Authentication-Results: mx.test; none"));
+}
