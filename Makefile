@@ -4,7 +4,7 @@
 CARGO ?= cargo
 SAMPLES := samples
 
-.PHONY: all setup test demo lint fmt bench bench-cli build release clean
+.PHONY: all setup test demo demo-offline bench-live lint fmt bench bench-cli build release clean
 
 all: test
 
@@ -19,14 +19,23 @@ test: setup
 	$(CARGO) test --workspace --locked
 	$(CARGO) build -p iprev-core --target wasm32-unknown-unknown --locked
 
-## demo: build the command and run it on the bundled sample messages
+## demo: check the bundled sample messages over DNS-over-HTTPS against a local test server
 demo: setup
+	./scripts/demo.sh
+
+## demo-offline: parse and route the samples without any DNS
+demo-offline: setup
 	$(CARGO) build --release -p iprev-cli --locked
 	./target/release/iprev check --offline --format text --color always $(SAMPLES)
 
 ## bench: criterion benchmark of parsing + routing over the test corpus
 bench: setup
 	$(CARGO) bench -p iprev-core --bench parse --locked
+
+## bench-live: wall time of a 5-hop message against the test server with 100 ms latency
+bench-live: setup
+	$(CARGO) build --release -p iprev-cli -p iprev-doh-server --locked
+	python3 bench/live_latency.py
 
 ## bench-cli: time `iprev check --offline --format json` over a generated directory
 bench-cli: setup

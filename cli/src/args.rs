@@ -31,8 +31,40 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
 
     /// Parse and route only: send no DNS query at all.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["zone", "resolvers"])]
     pub offline: bool,
+
+    /// DNS-over-HTTPS resolver URL (RFC 8484); give it twice for a fallback
+    /// tried when the first fails. https://, or http:// to a loopback address.
+    #[arg(long = "resolver", value_name = "URL", default_value = crate::resolve::DEFAULT_RESOLVER)]
+    pub resolvers: Vec<String>,
+
+    /// How to ask the resolver: RFC 8484 wire format, or the JSON API.
+    #[arg(long, value_enum, default_value_t = ResolverFormat::Wire, value_name = "FORMAT")]
+    pub resolver_format: ResolverFormat,
+
+    /// Seconds to wait for each DNS answer.
+    #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
+    pub timeout: f64,
+
+    /// Answer every DNS question from this zone file (RFC 1035 master-file
+    /// format) instead of the network: test planned records before
+    /// publishing them.
+    #[arg(long, value_name = "FILE", conflicts_with = "resolvers")]
+    pub zone: Option<PathBuf>,
+
+    /// The exit code follows the worst result of every checked hop, not only
+    /// the sender hop's.
+    #[arg(long)]
+    pub all_hops: bool,
+
+    /// PTR names per address whose forward lookups are made.
+    #[arg(long, default_value_t = 10, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub max_ptr_names: u16,
+
+    /// The authserv-id written in the Authentication-Results output.
+    #[arg(long, default_value = "iprev", value_name = "ID")]
+    pub authserv_id: String,
 
     /// Output format [default: text on a terminal, json otherwise].
     #[arg(long, value_enum)]
@@ -54,6 +86,17 @@ pub enum Format {
     /// A readable report per message.
     Text,
     /// JSON Lines: one report object per message.
+    Json,
+    /// One RFC 8601 Authentication-Results header per message.
+    Authres,
+}
+
+/// How DNS questions are sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ResolverFormat {
+    /// RFC 8484 `application/dns-message`.
+    Wire,
+    /// The JSON API, `application/dns-json`.
     Json,
 }
 

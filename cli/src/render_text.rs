@@ -3,7 +3,8 @@
 //! replaced so a hostile header cannot drive the terminal.
 
 use crate::style::{Painter, Style};
-use iprev_core::report::{Hop, Report};
+use iprev_core::advice::Severity;
+use iprev_core::report::{Hop, IprevResult, Report};
 use std::fmt::Write as _;
 
 /// Widest a table cell gets before it is shortened with `…`.
@@ -29,9 +30,73 @@ pub fn render(report: &Report, painter: Painter, offline: bool) -> String {
         out.push('\n');
         out.push_str(&hop_table(report, painter));
     }
+    reverse_dns(report, painter, &mut out);
+    advice(report, painter, &mut out);
     verdicts(report, &mut out);
     notes(report, painter, &mut out);
     out
+}
+
+fn result_style(result: IprevResult) -> Style {
+    match result {
+        IprevResult::Pass => Style::Green,
+        IprevResult::Temperror => Style::Yellow,
+        IprevResult::Fail | IprevResult::Permerror => Style::Red,
+    }
+}
+
+/// Per checked address: the verdict, the PTR names and where they point.
+fn reverse_dns(report: &Report, painter: Painter, out: &mut String) {
+    let mut seen = Vec::new();
+    for hop in &report.hops {
+        let (Some(iprev), Some(ip)) = (&hop.iprev, hop.from_ip.as_deref()) else { continue };
+        if seen.contains(&ip) {
+            continue;
+        }
+        seen.push(ip);
+        if seen.len() == 1 {
+            out.push_str("\nReverse DNS (RFC 8601 iprev)\n");
+        }
+        let verdict = painter.paint(result_style(iprev.result), &format!("iprev={}", iprev.result.as_str()));
+        let _ = writeln!(out, "  {} {verdict}: {}", painter.paint(Style::Cyan, ip), clean(&iprev.reason));
+        for name in &iprev.ptr {
+            let addresses = iprev.forward.get(name).map(|a| a.join(", ")).filter(|a| !a.is_empty());
+            let _ = writeln!(
+                out,
+                "    PTR {} -> {}",
+                clean(name),
+                clean(&addresses.unwrap_or_else(|| "no address".to_string()))
+            );
+        }
+        if iprev.ptr_not_checked > 0 {
+            let _ = writeln!(out, "    ({} more PTR names not looked up)", iprev.ptr_not_checked);
+        }
+        if let Some(helo) = &iprev.helo {
+            let _ = writeln!(out, "    HELO {}: {}", clean(&helo.name), clean(&helo.reason));
+        }
+    }
+}
+
+fn advice(report: &Report, painter: Painter, out: &mut String) {
+    let all: Vec<_> = report.hops.iter().filter_map(|h| h.iprev.as_ref().map(|i| (h.index, &i.advice))).collect();
+    if all.iter().all(|(_, a)| a.is_empty()) {
+        return;
+    }
+    out.push_str("\nWhat to change\n");
+    for (index, list) in all {
+        for item in list {
+            let style = match item.severity {
+                Severity::Error => Style::Red,
+                Severity::Warning => Style::Yellow,
+                Severity::Info => Style::Dim,
+            };
+            let _ = writeln!(out, "  hop {index}: {}", painter.paint(style, &clean(&item.title)));
+            out.push_str(&wrap(&clean(&item.text), 100, "    "));
+            for command in &item.commands {
+                let _ = writeln!(out, "      {}", painter.paint(Style::Bold, &clean(command)));
+            }
+        }
+    }
 }
 
 fn sender_line(report: &Report, painter: Painter, offline: bool) -> String {
@@ -48,13 +113,17 @@ fn sender_line(report: &Report, painter: Painter, offline: bool) -> String {
     );
     if offline {
         line.push_str(&painter.paint(Style::Dim, "  (reverse DNS not checked: --offline)"));
+    } else if let Some(iprev) = &hop.iprev {
+        let verdict = painter.paint(result_style(iprev.result), &format!("iprev={}", iprev.result.as_str()));
+        let _ = write!(line, "  {verdict}");
     }
     line
 }
 
 fn hop_table(report: &Report, painter: Painter) -> String {
-    let headings = ["", "#", "delay", "client (HELO / rDNS)", "address", "scope", "by", "software", "TLS"];
-    let rows: Vec<[String; 9]> = report.hops.iter().map(|hop| row(hop, report.sender_hop == Some(hop.index))).collect();
+    let headings = ["", "#", "delay", "client (HELO / rDNS)", "address", "scope", "iprev", "by", "software", "TLS"];
+    let rows: Vec<[String; 10]> =
+        report.hops.iter().map(|hop| row(hop, report.sender_hop == Some(hop.index))).collect();
     let mut widths = headings.map(str::len);
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -62,7 +131,7 @@ fn hop_table(report: &Report, painter: Painter) -> String {
         }
     }
     let mut out = String::new();
-    let line = |cells: &[String; 9]| {
+    let line = |cells: &[String; 10]| {
         let mut text = String::new();
         for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
             if i > 0 {
@@ -79,14 +148,22 @@ fn hop_table(report: &Report, painter: Painter) -> String {
     };
     let _ = writeln!(out, "{}", painter.paint(Style::Dim, &line(&headings.map(str::to_string))));
     for (row, hop) in rows.iter().zip(&report.hops) {
-        let text = line(row);
+        let mut text = line(row);
+        if let Some(iprev) = &hop.iprev {
+            // Colour the iprev cell in place: padding was computed on plain text.
+            let word = iprev.result.as_str();
+            let start = widths[..6].iter().sum::<usize>() + 6;
+            if text.get(start..start + word.len()) == Some(word) {
+                text.replace_range(start..start + word.len(), &painter.paint(result_style(iprev.result), word));
+            }
+        }
         let styled = if report.sender_hop == Some(hop.index) { painter.paint(Style::Bold, &text) } else { text };
         let _ = writeln!(out, "{styled}");
     }
     out
 }
 
-fn row(hop: &Hop, is_sender: bool) -> [String; 9] {
+fn row(hop: &Hop, is_sender: bool) -> [String; 10] {
     let client = match (hop.from_helo.as_deref(), hop.from_rdns.as_deref()) {
         (Some(h), Some(r)) if h.eq_ignore_ascii_case(r) => h.to_string(),
         (Some(h), Some(r)) => format!("{h} / {r}"),
@@ -106,6 +183,7 @@ fn row(hop: &Hop, is_sender: bool) -> [String; 9] {
         cell(&client),
         cell(hop.from_ip.as_deref().unwrap_or("-")),
         hop.ip_scope.map_or_else(|| "-".to_string(), |s| s.to_string()),
+        hop.iprev.as_ref().map_or_else(|| "-".to_string(), |i| i.result.as_str().to_string()),
         cell(hop.by.as_deref().unwrap_or("-")),
         cell(&software),
         cell(&tls),
@@ -125,10 +203,14 @@ fn human_delay(seconds: i64) -> String {
 }
 
 fn verdicts(report: &Report, out: &mut String) {
+    if let Some(line) = &report.authres {
+        let _ = writeln!(out, "\niprev's verdict\n  {}", clean(line));
+    }
     if report.authentication_results.is_empty() && report.received_spf.is_empty() {
         return;
     }
     out.push_str("\nReceivers' own verdicts\n");
+
     for ar in &report.authentication_results {
         let who = ar.authserv_id.as_deref().unwrap_or("(no authserv-id)");
         let arc = ar.instance.map(|i| format!("ARC i={i} ")).unwrap_or_default();
@@ -169,6 +251,26 @@ fn notes(report: &Report, painter: Painter, out: &mut String) {
     }
 }
 
+/// Word-wraps `text` to `width` columns, each line starting with `indent`.
+fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && indent.len() + line.chars().count() + 1 + word.chars().count() > width {
+            let _ = writeln!(out, "{indent}{line}");
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        let _ = writeln!(out, "{indent}{line}");
+    }
+    out
+}
+
 fn cell(text: &str) -> String {
     let text = clean(text);
     if text.chars().count() <= MAX_CELL {
@@ -202,6 +304,12 @@ mod tests {
         assert_eq!(human_delay(125), "+2m05s");
         assert_eq!(human_delay(3720), "+1h02m");
         assert_eq!(human_delay(90_000), "+1d01h");
+    }
+
+    #[test]
+    fn wrapping() {
+        assert_eq!(wrap("aaa bbb ccc", 9, "  "), "  aaa bbb\n  ccc\n");
+        assert_eq!(wrap("", 9, "  "), "");
     }
 
     #[test]

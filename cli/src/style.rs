@@ -7,8 +7,12 @@ pub enum Style {
     Bold,
     /// Secondary text.
     Dim,
+    /// Good news (`pass`).
+    Green,
     /// Warnings (`temperror`, notes).
     Yellow,
+    /// Bad news (`fail`, `permerror`).
+    Red,
     /// Addresses.
     Cyan,
 }
@@ -33,7 +37,9 @@ impl Painter {
         let code = match style {
             Style::Bold => "1",
             Style::Dim => "2",
+            Style::Green => "32",
             Style::Yellow => "33",
+            Style::Red => "31",
             Style::Cyan => "36",
         };
         format!("\x1b[{code}m{text}\x1b[0m")

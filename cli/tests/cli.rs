@@ -245,8 +245,9 @@ fn thousands_of_messages_every_relay_ip_in_the_right_hop() {
 }
 
 #[test]
-fn without_offline_says_dns_is_not_available() {
-    let out = run(&["check", data("messages/postfix-to-postfix.eml").to_str().expect("path")]);
+fn offline_conflicts_with_resolver_options() {
+    let path = data("messages/postfix-to-postfix.eml");
+    let out = run(&["check", "--offline", "--resolver", "https://dns.example/dns-query", path.to_str().expect("path")]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--offline"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be used with"));
 }
