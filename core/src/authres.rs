@@ -75,16 +75,8 @@ impl MethodResult {
 /// Parses one field value. `arc` is true for `ARC-Authentication-Results`.
 pub fn parse(value: &str, arc: bool) -> AuthResults {
     let mut notes = Vec::new();
-    let value = if value.len() > MAX_AUTHRES_BYTES {
-        notes.push(format!("field is {} bytes; only the first {MAX_AUTHRES_BYTES} were read", value.len()));
-        let mut cut = MAX_AUTHRES_BYTES;
-        while !value.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        &value[..cut]
-    } else {
-        value
-    };
+    let value = crate::limits::cut(value, MAX_AUTHRES_BYTES, "field", &mut notes);
+
     let mut cur = Cursor::new(value);
     let mut scratch = Vec::new();
     let instance = if arc { read_instance(&mut cur) } else { None };

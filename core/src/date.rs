@@ -119,7 +119,7 @@ fn tokenize(text: &str) -> Vec<Tok<'_>> {
         if b.is_ascii_whitespace() || b == b',' {
             i += 1;
         } else if b == b'(' {
-            i = skip_comment(bytes, i);
+            i = crate::received::lexer::comment_end(bytes, i).1;
         } else {
             let start = i;
             while i < bytes.len() && !matches!(bytes[i], b' ' | b'\t' | b'\r' | b'\n' | b',' | b'(' | b';') {
@@ -135,25 +135,6 @@ fn tokenize(text: &str) -> Vec<Tok<'_>> {
         }
     }
     tokens
-}
-
-fn skip_comment(bytes: &[u8], mut i: usize) -> usize {
-    let mut depth = 0u32;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 1,
-            b'(' => depth += 1,
-            b')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return i + 1;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    i
 }
 
 fn classify(word: &str) -> Option<Kind> {

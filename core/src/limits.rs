@@ -35,3 +35,17 @@ pub const MAX_AUTHRES_BYTES: usize = 16 * 1024;
 
 /// Bytes of a raw header value carried verbatim into the report.
 pub const MAX_RAW_FIELD_BYTES: usize = 4 * 1024;
+
+/// `text` cut to at most `max` bytes on a character boundary, with a note
+/// naming what was cut; the text itself when it fits.
+pub(crate) fn cut<'a>(text: &'a str, max: usize, what: &str, notes: &mut Vec<String>) -> &'a str {
+    if text.len() <= max {
+        return text;
+    }
+    notes.push(format!("{what} is {} bytes; only the first {max} were read", text.len()));
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}

@@ -76,16 +76,8 @@ fn hop(index: usize, parsed: Received, delay_s: Option<i64>, raw: &str) -> Hop {
     if delay_s.is_some_and(|d| d < 0) {
         notes.push("negative delay: this server's clock is behind the previous one's (or a date is wrong)".to_string());
     }
-    let raw = if raw.len() > MAX_RAW_FIELD_BYTES {
-        let mut cut = MAX_RAW_FIELD_BYTES;
-        while !raw.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        notes.push(format!("raw field cut to {MAX_RAW_FIELD_BYTES} bytes in this report"));
-        &raw[..cut]
-    } else {
-        raw
-    };
+    let raw = crate::limits::cut(raw, MAX_RAW_FIELD_BYTES, "the raw field shown in this report", &mut notes);
+
     Hop {
         index,
         from_helo: parsed.from_helo,

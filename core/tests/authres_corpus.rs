@@ -1,13 +1,10 @@
 //! `Authentication-Results`, `ARC-Authentication-Results` and `Received-SPF`
 //! cases in `tests/data/authres/`.
 
+mod common;
+
 use iprev_core::{authres, received_spf};
 use serde_json::{Value, json};
-use std::path::PathBuf;
-
-fn data_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data/authres")
-}
 
 fn actual(header: &str, raw: &str) -> Value {
     if header.eq_ignore_ascii_case("Received-SPF") {
@@ -32,12 +29,7 @@ fn actual(header: &str, raw: &str) -> Value {
 
 #[test]
 fn authres_corpus_matches_expectations() {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(data_dir())
-        .expect("tests/data/authres exists")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
+    let files = common::data_files("authres", "json");
     let mut failures = Vec::new();
     let mut cases = 0;
     for file in &files {

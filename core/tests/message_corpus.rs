@@ -1,22 +1,14 @@
 //! Whole messages in `tests/data/messages/`: each `<name>.eml` is analysed and
 //! compared with `<name>.expected.json` (route, scopes, delays, sender hop).
 
+mod common;
+
 use iprev_core::{AnalyzeOptions, analyze};
 use serde_json::Value;
-use std::path::PathBuf;
-
-fn data_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data/messages")
-}
 
 #[test]
 fn messages_match_expectations() {
-    let mut emls: Vec<PathBuf> = std::fs::read_dir(data_dir())
-        .expect("tests/data/messages exists")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
-        .collect();
-    emls.sort();
+    let emls = common::data_files("messages", "eml");
     assert!(emls.len() >= 20, "only {} message fixtures", emls.len());
     let mut failures = Vec::new();
     for eml in &emls {

@@ -1,17 +1,14 @@
 //! The `Received:` corpus in `tests/data/received/`: every case's eleven
 //! expected fields must match what the parser reads (see tests/data/README.md).
 
+mod common;
+
 use iprev_core::received::{self, Received};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 const FIELDS: [&str; 11] =
     ["from_helo", "from_rdns", "from_ip", "from_port", "by", "with", "id", "for", "tls", "date", "mta"];
-
-fn data_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data/received")
-}
 
 fn actual(r: &Received) -> Value {
     json!({
@@ -31,12 +28,7 @@ fn actual(r: &Received) -> Value {
 
 #[test]
 fn received_corpus_matches_expectations() {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(data_dir())
-        .expect("tests/data/received exists")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
+    let files = common::data_files("received", "json");
     let mut failures = Vec::new();
     let mut cases = 0;
     let mut families = BTreeSet::new();

@@ -18,6 +18,7 @@
 //! is the verdict once decided. All forward lookups are queued together as
 //! soon as the PTR answer is in, so a check costs two round trips.
 
+use super::forward::{Step, step};
 use super::outcome::{ForwardEvidence, ForwardStatus, IprevOutcome, IprevRule};
 use crate::dns::{DnsAnswer, QType, Question, Rcode, RecordData, reverse_name};
 use crate::report::IprevResult;
@@ -320,44 +321,14 @@ impl IprevCheck {
 
     fn on_forward(&mut self, name: &str, asked: &str, chain: usize, response: Response) {
         let qtype = self.forward_type();
-        let done = |addresses, status| Forward::Done { addresses, status };
-        let state = match response {
-            Response::Failed(why) => done(Vec::new(), ForwardStatus::TempFailure(why)),
-            Response::Answer(answer) if answer.truncated => {
-                done(Vec::new(), ForwardStatus::TempFailure("the resolver sent a truncated answer (TC)".to_string()))
+        let state = match step(response, asked, qtype, chain, self.limits.max_cname_chain) {
+            Step::Done(addresses, status) => Forward::Done { addresses, status },
+            Step::Follow { next, links } => {
+                // A CNAME the resolver did not chase: ask for its target.
+                let question = Question::new(&next, qtype);
+                self.ask(question, Purpose::Forward { name: name.to_string(), asked: next, chain: links });
+                Forward::Pending
             }
-            Response::Answer(answer) => match answer.rcode {
-                Rcode::NxDomain => done(Vec::new(), ForwardStatus::NxDomain),
-                Rcode::NoError => {
-                    let followed = follow(&answer, asked, qtype, self.limits.max_cname_chain.saturating_sub(chain));
-                    let links = chain + followed.links;
-                    let addresses: Vec<IpAddr> = followed
-                        .data
-                        .iter()
-                        .filter_map(|d| match d {
-                            RecordData::A(v4) => Some(IpAddr::V4(*v4)),
-                            RecordData::Aaaa(v6) => Some(IpAddr::V6(*v6)),
-                            _ => None,
-                        })
-                        .collect();
-                    if !addresses.is_empty() {
-                        done(addresses, ForwardStatus::Answered)
-                    } else if followed.broken || (followed.end != asked && links >= self.limits.max_cname_chain) {
-                        done(Vec::new(), ForwardStatus::CnameLoop)
-                    } else if followed.end != asked && links < self.limits.max_cname_chain {
-                        // A CNAME the resolver did not chase: ask for its target.
-                        let end = followed.end;
-                        self.ask(
-                            Question::new(&end, qtype),
-                            Purpose::Forward { name: name.to_string(), asked: end.clone(), chain: links },
-                        );
-                        Forward::Pending
-                    } else {
-                        done(Vec::new(), ForwardStatus::NoAddress)
-                    }
-                }
-                other => done(Vec::new(), ForwardStatus::TempFailure(format!("answered {other}"))),
-            },
         };
         self.forward.insert(name.to_string(), state);
     }

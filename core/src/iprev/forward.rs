@@ -6,6 +6,53 @@ use super::outcome::ForwardStatus;
 use crate::dns::{QType, Question, Rcode, RecordData};
 use std::net::IpAddr;
 
+/// What one forward answer means.
+pub(super) enum Step {
+    /// The lookup ended.
+    Done(Vec<IpAddr>, ForwardStatus),
+    /// The answer is a CNAME whose target was not chased: ask for `next`,
+    /// `links` CNAME links from the start.
+    Follow { next: String, links: usize },
+}
+
+/// Reads the response to the forward question for `asked` (reached after
+/// `chain` CNAME links, at most `max_chain` in all).
+pub(super) fn step(response: Response, asked: &str, qtype: QType, chain: usize, max_chain: usize) -> Step {
+    let answer = match response {
+        Response::Failed(why) => return Step::Done(Vec::new(), ForwardStatus::TempFailure(why)),
+        Response::Answer(answer) => answer,
+    };
+    if answer.truncated {
+        let why = "the resolver sent a truncated answer (TC)".to_string();
+        return Step::Done(Vec::new(), ForwardStatus::TempFailure(why));
+    }
+    match answer.rcode {
+        Rcode::NoError => {}
+        Rcode::NxDomain => return Step::Done(Vec::new(), ForwardStatus::NxDomain),
+        other => return Step::Done(Vec::new(), ForwardStatus::TempFailure(format!("answered {other}"))),
+    }
+    let followed = follow(&answer, asked, qtype, max_chain.saturating_sub(chain));
+    let links = chain + followed.links;
+    let addresses: Vec<IpAddr> = followed
+        .data
+        .iter()
+        .filter_map(|d| match d {
+            RecordData::A(v4) => Some(IpAddr::V4(*v4)),
+            RecordData::Aaaa(v6) => Some(IpAddr::V6(*v6)),
+            _ => None,
+        })
+        .collect();
+    if !addresses.is_empty() {
+        Step::Done(addresses, ForwardStatus::Answered)
+    } else if followed.broken || (followed.end != asked && links >= max_chain) {
+        Step::Done(Vec::new(), ForwardStatus::CnameLoop)
+    } else if followed.end == asked {
+        Step::Done(Vec::new(), ForwardStatus::NoAddress)
+    } else {
+        Step::Follow { next: followed.end, links }
+    }
+}
+
 /// The lookup of `name`'s addresses of one family.
 #[derive(Debug, Clone)]
 pub struct ForwardLookup {
@@ -55,43 +102,16 @@ impl ForwardLookup {
             return;
         }
         self.waiting = None;
-        let answer = match response {
-            Response::Failed(why) => return self.finish(Vec::new(), ForwardStatus::TempFailure(why)),
-            Response::Answer(answer) => answer,
-        };
-        if answer.truncated {
-            return self
-                .finish(Vec::new(), ForwardStatus::TempFailure("the resolver sent a truncated answer (TC)".into()));
-        }
-        match answer.rcode {
-            Rcode::NoError => {}
-            Rcode::NxDomain => return self.finish(Vec::new(), ForwardStatus::NxDomain),
-            other => return self.finish(Vec::new(), ForwardStatus::TempFailure(format!("answered {other}"))),
-        }
-        let followed = follow(&answer, &self.asked, self.qtype, self.max_chain.saturating_sub(self.chain));
-        let links = self.chain + followed.links;
-        let addresses: Vec<IpAddr> = followed
-            .data
-            .iter()
-            .filter_map(|d| match d {
-                RecordData::A(v4) => Some(IpAddr::V4(*v4)),
-                RecordData::Aaaa(v6) => Some(IpAddr::V6(*v6)),
-                _ => None,
-            })
-            .collect();
-        if !addresses.is_empty() {
-            self.finish(addresses, ForwardStatus::Answered);
-        } else if followed.broken || (followed.end != self.asked && links >= self.max_chain) {
-            self.finish(Vec::new(), ForwardStatus::CnameLoop);
-        } else if followed.end == self.asked {
-            self.finish(Vec::new(), ForwardStatus::NoAddress);
-        } else {
-            self.chain = links;
-            self.asked = followed.end;
-            let id = self.next_id;
-            self.next_id += 1;
-            self.waiting = Some(id);
-            self.queued = Some(Query { id, question: Question::new(&self.asked, self.qtype) });
+        match step(response, &self.asked, self.qtype, self.chain, self.max_chain) {
+            Step::Done(addresses, status) => self.finish(addresses, status),
+            Step::Follow { next, links } => {
+                self.chain = links;
+                self.asked = next;
+                let id = self.next_id;
+                self.next_id += 1;
+                self.waiting = Some(id);
+                self.queued = Some(Query { id, question: Question::new(&self.asked, self.qtype) });
+            }
         }
     }
 

@@ -62,16 +62,8 @@ pub struct Received {
 /// Parses one `Received:` value (the text after `Received:`, folds allowed).
 pub fn parse(value: &str) -> Received {
     let mut notes = Vec::new();
-    let value = if value.len() > MAX_RECEIVED_BYTES {
-        notes.push(format!("field is {} bytes; only the first {MAX_RECEIVED_BYTES} were read", value.len()));
-        let mut cut = MAX_RECEIVED_BYTES;
-        while !value.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        &value[..cut]
-    } else {
-        value
-    };
+    let value = crate::limits::cut(value, MAX_RECEIVED_BYTES, "field", &mut notes);
+
     let split = split(value);
     let first_word = |k| split.first(k).and_then(Clause::first_word);
     let by = first_word(Keyword::By).map(|b| b.trim_end_matches('.').to_string());
