@@ -142,7 +142,6 @@ mod tests {
     use super::*;
     use crate::iprev::IprevRule;
     use crate::report::IprevResult;
-    use std::collections::BTreeMap;
 
     fn outcome(ptr: &[&str]) -> IprevOutcome {
         IprevOutcome {
@@ -152,7 +151,7 @@ mod tests {
             reason: String::new(),
             ptr_names: ptr.iter().map(|s| (*s).to_string()).collect(),
             ptr_names_cut: 0,
-            forward: BTreeMap::new(),
+            forward: crate::name_map::NameMap::new(),
             matched_name: None,
         }
     }

@@ -25,6 +25,7 @@ pub mod live;
 pub mod mbox;
 pub mod message;
 pub mod mta;
+pub mod name_map;
 pub mod received;
 pub mod received_spf;
 pub mod report;

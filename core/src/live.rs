@@ -19,9 +19,20 @@ use crate::authres::format_iprev;
 use crate::dns::{QType, Question};
 use crate::helo::{self, HeloReport};
 use crate::iprev::{ForwardLookup, IprevCheck, IprevOutcome, Limits, Response};
+use crate::name_map::NameMap;
 use crate::report::{DnsSummary, HopIprev, Report};
 use std::collections::{HashMap, VecDeque};
+
 use std::net::IpAddr;
+
+/// What is known of a question.
+#[derive(Debug)]
+enum Slot {
+    /// Asked (or about to be); these machines wait for the answer.
+    Waiting(Vec<Waiter>),
+    /// Answered: later askers get this at once.
+    Answered(Response),
+}
 
 #[derive(Debug, Clone, Copy)]
 enum Waiter {
@@ -44,14 +55,16 @@ pub struct LiveSettings {
 #[derive(Debug)]
 pub struct LiveCheck {
     checks: Vec<IprevCheck>,
-    by_ip: HashMap<IpAddr, usize>,
     helo: Option<ForwardLookup>,
-    cache: HashMap<Question, Response>,
-    waiters: HashMap<Question, Vec<Waiter>>,
+    /// Every question met: who waits for it, or its answer.
+    known: HashMap<Question, Slot>,
+    /// Questions asked and not answered.
+    unanswered: usize,
     outgoing: VecDeque<Question>,
     awaiting: usize,
     questions: usize,
     rounds: usize,
+    failed: usize,
 }
 
 fn hop_ip(text: Option<&str>) -> Option<IpAddr> {
@@ -64,29 +77,28 @@ impl LiveCheck {
     pub fn new(report: &Report, limits: Limits) -> Self {
         let mut live = Self {
             checks: Vec::new(),
-            by_ip: HashMap::new(),
             helo: None,
-            cache: HashMap::new(),
-            waiters: HashMap::new(),
+            known: HashMap::new(),
+            unanswered: 0,
             outgoing: VecDeque::new(),
             awaiting: 0,
             questions: 0,
             rounds: 0,
+            failed: 0,
         };
         for hop in &report.hops {
             let Some(ip) = hop_ip(hop.from_ip.as_deref()) else { continue };
-            if live.by_ip.contains_key(&ip) {
+            if live.check_index(ip).is_some() {
                 continue;
             }
             if let Ok(check) = IprevCheck::new(ip, limits) {
-                live.by_ip.insert(ip, live.checks.len());
                 live.checks.push(check);
             }
         }
         if let Some(hop) = report.sender_hop.and_then(|i| report.hops.get(i))
             && let (Some(name), Some(ip)) = (hop.from_helo.as_deref(), hop_ip(hop.from_ip.as_deref()))
             && helo::needs_lookup(name)
-            && live.by_ip.contains_key(&ip)
+            && live.check_index(ip).is_some()
         {
             let qtype = if ip.is_ipv4() { QType::A } else { QType::Aaaa };
             live.helo = Some(ForwardLookup::new(name, qtype, limits.max_cname_chain));
@@ -113,13 +125,17 @@ impl LiveCheck {
                 return;
             }
             for (waiter, question) in wanted {
-                if let Some(known) = self.cache.get(&question).cloned() {
-                    self.deliver(waiter, known);
-                } else if let Some(list) = self.waiters.get_mut(&question) {
-                    list.push(waiter);
-                } else {
-                    self.waiters.insert(question.clone(), vec![waiter]);
-                    self.outgoing.push_back(question);
+                match self.known.get_mut(&question) {
+                    Some(Slot::Answered(response)) => {
+                        let response = response.clone();
+                        self.deliver(waiter, response);
+                    }
+                    Some(Slot::Waiting(list)) => list.push(waiter),
+                    None => {
+                        self.known.insert(question.clone(), Slot::Waiting(vec![waiter]));
+                        self.unanswered += 1;
+                        self.outgoing.push_back(question);
+                    }
                 }
             }
         }
@@ -154,18 +170,23 @@ impl LiveCheck {
 
     /// Takes what came back for a question.
     pub fn handle_answer(&mut self, question: &Question, response: Response) {
-        let Some(list) = self.waiters.remove(question) else { return };
+        let Some(Slot::Waiting(list)) = self.known.get_mut(question) else { return };
+        let list = std::mem::take(list);
+        self.unanswered -= 1;
         self.awaiting = self.awaiting.saturating_sub(1);
+        if matches!(response, Response::Failed(_)) {
+            self.failed += 1;
+        }
         for waiter in list {
             self.deliver(waiter, response.clone());
         }
-        self.cache.insert(question.clone(), response);
+        self.known.insert(question.clone(), Slot::Answered(response));
         self.pump();
     }
 
     /// True when nothing is left to ask or to wait for.
     pub fn is_finished(&self) -> bool {
-        self.outgoing.is_empty() && self.waiters.is_empty()
+        self.outgoing.is_empty() && self.unanswered == 0
     }
 
     /// Distinct questions asked so far.
@@ -178,8 +199,13 @@ impl LiveCheck {
         self.rounds
     }
 
+    /// The check of `ip` (one per distinct address; a message has a few).
+    fn check_index(&self, ip: IpAddr) -> Option<usize> {
+        self.checks.iter().position(|c| c.ip() == ip)
+    }
+
     fn outcome(&self, ip: IpAddr) -> Option<IprevOutcome> {
-        self.checks.get(*self.by_ip.get(&ip)?)?.outcome()
+        self.checks.get(self.check_index(ip)?)?.outcome()
     }
 
     /// Writes the verdicts, HELO check, advice, `Authentication-Results`
@@ -214,6 +240,12 @@ impl LiveCheck {
             } else {
                 Vec::new()
             };
+            let mut forward = NameMap::new();
+            let mut forward_status = NameMap::new();
+            for (name, evidence) in &outcome.forward {
+                forward.insert(name.clone(), evidence.addresses.iter().map(ToString::to_string).collect());
+                forward_status.insert(name.clone(), evidence.status.clone());
+            }
             hop.iprev = Some(HopIprev {
                 result: outcome.result,
                 rule: outcome.rule,
@@ -222,18 +254,18 @@ impl LiveCheck {
                 ptr_not_checked: outcome.ptr_names_cut,
                 matched_name: outcome.matched_name.clone(),
 
-                forward: outcome
-                    .forward
-                    .iter()
-                    .map(|(name, e)| (name.clone(), e.addresses.iter().map(ToString::to_string).collect()))
-                    .collect(),
-                forward_status: outcome.forward.iter().map(|(name, e)| (name.clone(), e.status.clone())).collect(),
+                forward,
+                forward_status,
                 helo,
                 advice,
             });
         }
         report.authres = Some(format_iprev(&settings.authserv_id, report));
-        report.dns =
-            Some(DnsSummary { resolver: settings.resolver.clone(), questions: self.questions, rounds: self.rounds });
+        report.dns = Some(DnsSummary {
+            resolver: settings.resolver.clone(),
+            questions: self.questions,
+            rounds: self.rounds,
+            failed: self.failed,
+        });
     }
 }

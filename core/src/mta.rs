@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A recognised MTA family: a stable identifier for scripts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[allow(missing_docs)]
 pub enum MtaId {
@@ -52,6 +52,14 @@ pub enum MtaId {
     Axigen,
     Zimbra,
     Stalwart,
+}
+
+/// Written as its identifier string (one table, [`MtaId::as_str`], serves
+/// text and JSON alike).
+impl Serialize for MtaId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 impl MtaId {

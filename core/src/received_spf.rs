@@ -1,8 +1,8 @@
 //! `Received-SPF` (RFC 7208 §9.1): `result [comment] key=value; ...`.
 
 use crate::cursor::Cursor;
+use crate::name_map::NameMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Most key-value pairs read from one field.
 const MAX_PAIRS: usize = 32;
@@ -15,7 +15,7 @@ pub struct ReceivedSpf {
     /// The comment after the result.
     pub comment: Option<String>,
     /// Key-value pairs (`client-ip`, `envelope-from`, `helo`, `receiver`...), keys lower case.
-    pub pairs: BTreeMap<String, String>,
+    pub pairs: NameMap<String>,
 }
 
 /// Parses one field value.
@@ -27,7 +27,7 @@ pub fn parse(value: &str) -> ReceivedSpf {
     comments.clear();
     cur.skip_cfws(&mut comments);
     let comment = comments.first().map(|c| (*c).to_string());
-    let mut pairs = BTreeMap::new();
+    let mut pairs = NameMap::new();
     while !cur.at_end() && pairs.len() < MAX_PAIRS {
         if cur.peek() == Some(b';') {
             cur.bump();
@@ -43,7 +43,7 @@ pub fn parse(value: &str) -> ReceivedSpf {
         cur.bump();
         cur.skip_cfws(&mut scratch);
         let value = cur.value(b"");
-        pairs.entry(key).or_insert(value);
+        pairs.insert_if_absent(key, value);
     }
     ReceivedSpf { result, comment, pairs }
 }

@@ -8,11 +8,11 @@ use crate::authres::AuthResults;
 use crate::helo::HeloReport;
 use crate::iprev::{ForwardStatus, IprevRule};
 use crate::mta::Mta;
+use crate::name_map::NameMap;
 use crate::received::Tls;
 use crate::received_spf::ReceivedSpf;
 use crate::scope::IpScope;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Everything iprev found out about one message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,6 +57,8 @@ pub struct DnsSummary {
     /// Sequential rounds of questions (2 for a check whose names need no
     /// CNAME follow-up, whatever the number of hops and PTR names).
     pub rounds: usize,
+    /// Questions that got no usable answer (timeouts, HTTP errors...).
+    pub failed: usize,
 }
 
 /// One relay: what a `Received:` field says, and what iprev derived from it.
@@ -146,9 +148,9 @@ pub struct HopIprev {
     pub matched_name: Option<String>,
 
     /// Addresses each PTR name resolved to.
-    pub forward: BTreeMap<String, Vec<String>>,
+    pub forward: NameMap<Vec<String>>,
     /// How each PTR name's forward lookup ended.
-    pub forward_status: BTreeMap<String, ForwardStatus>,
+    pub forward_status: NameMap<ForwardStatus>,
     /// The HELO check (sender hop only).
     pub helo: Option<HeloReport>,
     /// What to change.

@@ -41,7 +41,6 @@ use crate::limits::MAX_RAW_FIELD_BYTES;
 use crate::received::{self, Received};
 use crate::report::Hop;
 use crate::scope::IpScope;
-use std::collections::HashSet;
 
 /// Parses `Received:` values given newest first (header order) into hops in
 /// chronological order, with scopes and delays.
@@ -144,11 +143,13 @@ fn is_provider_outbound(name: &str) -> bool {
 
 /// Finds the sender hop of hops in chronological order (see the module docs).
 pub fn sender_hop(hops: &[Hop], options: &RouteOptions) -> Option<usize> {
-    let declared: HashSet<String> = options.receiver_domains.iter().filter_map(|d| organization_key(d)).collect();
-    let mut receiving: HashSet<String> = declared.clone();
+    let declared: Vec<String> = options.receiver_domains.iter().filter_map(|d| organization_key(d)).collect();
+    let mut receiving: Vec<String> = declared.clone();
     for hop in hops.iter().rev() {
-        if let Some(key) = hop.by.as_deref().and_then(organization_key) {
-            receiving.insert(key);
+        if let Some(key) = hop.by.as_deref().and_then(organization_key)
+            && !receiving.contains(&key)
+        {
+            receiving.push(key);
         }
         if hop.ip_scope != Some(IpScope::Public) {
             continue;

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Where an address lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IpScope {
     /// Globally routable unicast: the only scope whose reverse DNS is checked.
@@ -52,6 +52,13 @@ pub enum IpScope {
     DiscardOnly,
     /// Deprecated site-local (`fec0::/10`).
     SiteLocal,
+}
+
+/// Written as its name (the table in [`IpScope::as_str`]).
+impl Serialize for IpScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 impl IpScope {

@@ -40,6 +40,8 @@ impl std::error::Error for ZoneError {}
 pub struct Zone {
     records: HashMap<String, Vec<(u32, RecordData)>>,
     names: HashSet<String>,
+    /// From the zone's SOA: how long negative answers may be cached.
+    negative_ttl: Option<u32>,
 }
 
 impl Zone {
@@ -68,6 +70,11 @@ impl Zone {
                         ZoneRecordData::Aaaa(a) => Some(RecordData::Aaaa(a.addr())),
                         ZoneRecordData::Ptr(p) => Some(RecordData::Ptr(name_text(p.ptrdname()))),
                         ZoneRecordData::Cname(c) => Some(RecordData::Cname(name_text(c.cname()))),
+                        ZoneRecordData::Soa(soa) => {
+                            let negative = ttl.min(soa.minimum().as_secs());
+                            zone.negative_ttl = Some(zone.negative_ttl.map_or(negative, |n| n.min(negative)));
+                            None
+                        }
                         _ => None,
                     };
                     zone.add_name(&owner);
@@ -107,8 +114,17 @@ impl Zone {
         self.records.is_empty()
     }
 
-    /// The answer a recursive resolver would give from this zone.
+    /// The answer a recursive resolver would give from this zone. Negative
+    /// answers carry the zone's SOA negative TTL, when it has an SOA.
     pub fn answer(&self, question: &Question) -> DnsAnswer {
+        let mut answer = self.lookup(question);
+        if answer.records.is_empty() && matches!(answer.rcode, Rcode::NoError | Rcode::NxDomain) {
+            answer.negative_ttl = self.negative_ttl;
+        }
+        answer
+    }
+
+    fn lookup(&self, question: &Question) -> DnsAnswer {
         let mut records = Vec::new();
         let mut name = question.name.clone();
         for _ in 0..=MAX_CNAME_CHAIN {

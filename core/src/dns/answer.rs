@@ -158,12 +158,27 @@ pub struct DnsAnswer {
     pub authenticated_data: bool,
     /// PTR, A, AAAA and CNAME records of the answer section (others are skipped).
     pub records: Vec<Record>,
+    /// For a negative answer, how long it may be cached (RFC 2308 §5: the
+    /// smaller of the authority SOA's TTL and its MINIMUM field).
+    #[serde(default)]
+    pub negative_ttl: Option<u32>,
 }
 
 impl DnsAnswer {
     /// An answer with this code and records, flags clear.
     pub fn new(rcode: Rcode, records: Vec<Record>) -> Self {
-        Self { rcode, truncated: false, authenticated_data: false, records }
+        Self { rcode, truncated: false, authenticated_data: false, records, negative_ttl: None }
+    }
+
+    /// How long the answer may be cached, in seconds: the smallest record
+    /// TTL, or for an answer without records its negative TTL (none: do not
+    /// cache, RFC 2308 §5).
+    pub fn cache_ttl(&self) -> Option<u32> {
+        match self.rcode {
+            Rcode::NoError | Rcode::NxDomain => {}
+            _ => return None,
+        }
+        if self.records.is_empty() { self.negative_ttl } else { self.records.iter().map(|r| r.ttl).min() }
     }
 }
 

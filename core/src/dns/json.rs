@@ -3,40 +3,61 @@
 //! (`https://cloudflare-dns.com/dns-query` with that `accept`).
 
 use super::MAX_ANSWER_RECORDS;
+#[cfg(feature = "json")]
 use super::MAX_RESPONSE_BYTES;
 use super::answer::{DnsAnswer, DnsError, Question, Rcode, Record, RecordData};
 use serde::Deserialize;
 use std::fmt::Write as _;
 
-#[derive(Deserialize)]
-struct JsonResponse {
+/// A JSON answer as served, before it is checked against the question.
+/// Read it with any serde deserializer (`serde_json` with the `json`
+/// feature) or field by field (the browser build reads the result of
+/// `JSON.parse`), then hand it to [`answer_from_json`].
+#[derive(Debug, Default, Deserialize)]
+pub struct JsonResponse {
+    /// The response code.
     #[serde(rename = "Status")]
-    status: u16,
+    pub status: u16,
+    /// The TC bit.
     #[serde(rename = "TC", default)]
-    truncated: bool,
+    pub truncated: bool,
+    /// The AD bit.
     #[serde(rename = "AD", default)]
-    authenticated_data: bool,
+    pub authenticated_data: bool,
+    /// The question section.
     #[serde(rename = "Question", default)]
-    question: Vec<JsonQuestion>,
+    pub question: Vec<JsonQuestion>,
+    /// The answer section.
     #[serde(rename = "Answer", default)]
-    answer: Vec<JsonRecord>,
+    pub answer: Vec<JsonRecord>,
+    /// The authority section (an SOA for negative answers).
+    #[serde(rename = "Authority", default)]
+    pub authority: Vec<JsonRecord>,
 }
 
-#[derive(Deserialize)]
-struct JsonQuestion {
-    name: String,
+/// A question of a JSON answer.
+#[derive(Debug, Default, Deserialize)]
+pub struct JsonQuestion {
+    /// The name, with or without its trailing dot.
+    pub name: String,
+    /// The type code.
     #[serde(rename = "type")]
-    qtype: u16,
+    pub qtype: u16,
 }
 
-#[derive(Deserialize)]
-struct JsonRecord {
-    name: String,
+/// A record of a JSON answer.
+#[derive(Debug, Default, Deserialize)]
+pub struct JsonRecord {
+    /// The owner name.
+    pub name: String,
+    /// The type code.
     #[serde(rename = "type")]
-    rtype: u16,
+    pub rtype: u16,
+    /// Time to live.
     #[serde(rename = "TTL", default)]
-    ttl: u32,
-    data: String,
+    pub ttl: u32,
+    /// The data in zone-file text.
+    pub data: String,
 }
 
 fn normalize(name: &str) -> String {
@@ -57,12 +78,18 @@ pub fn json_query_url(resolver: &str, question: &Question) -> String {
     format!("{resolver}{separator}name={name}&type={}", question.qtype.as_str())
 }
 
-/// Decodes a JSON response to `question`.
+/// Decodes a JSON response to `question` from its bytes.
+#[cfg(feature = "json")]
 pub fn decode_json(bytes: &[u8], question: &Question) -> Result<DnsAnswer, DnsError> {
     if bytes.len() > MAX_RESPONSE_BYTES {
         return Err(DnsError::TooLarge(bytes.len()));
     }
     let response: JsonResponse = serde_json::from_slice(bytes).map_err(|e| DnsError::Json(e.to_string()))?;
+    answer_from_json(response, question)
+}
+
+/// Checks a parsed JSON response against `question` and reads its records.
+pub fn answer_from_json(response: JsonResponse, question: &Question) -> Result<DnsAnswer, DnsError> {
     if let Some(answered) = response.question.first()
         && (normalize(&answered.name) != question.name || answered.qtype != question.qtype.code())
     {
@@ -74,7 +101,7 @@ pub fn decode_json(bytes: &[u8], question: &Question) -> Result<DnsAnswer, DnsEr
 
     let mut records = Vec::new();
     for record in response.answer.into_iter().take(MAX_ANSWER_RECORDS) {
-        let bad = |what: &str| DnsError::Json(format!("{what} record of {} has data {:?}", record.name, record.data));
+        let bad = |what: &str| DnsError::Json(format!("{what} record of {} has data \"{}\"", record.name, record.data));
         let data = match record.rtype {
             1 => RecordData::A(record.data.trim().parse().map_err(|_| bad("A"))?),
             28 => RecordData::Aaaa(record.data.trim().parse().map_err(|_| bad("AAAA"))?),
@@ -84,15 +111,26 @@ pub fn decode_json(bytes: &[u8], question: &Question) -> Result<DnsAnswer, DnsEr
         };
         records.push(Record { name: normalize(&record.name), ttl: record.ttl, data });
     }
+    // RFC 2308 §5: min(SOA TTL, SOA MINIMUM); the data is the zone-file text
+    // `mname rname serial refresh retry expire minimum`.
+    let negative_ttl = if records.is_empty() {
+        response.authority.iter().filter(|r| r.rtype == 6).find_map(|soa| {
+            let minimum: u32 = soa.data.split_whitespace().nth(6)?.parse().ok()?;
+            Some(soa.ttl.min(minimum))
+        })
+    } else {
+        None
+    };
     Ok(DnsAnswer {
         rcode: Rcode::from_code(response.status),
         truncated: response.truncated,
         authenticated_data: response.authenticated_data,
         records,
+        negative_ttl,
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "json"))]
 mod tests {
     use super::super::answer::QType;
     use super::*;
@@ -120,6 +158,8 @@ mod tests {
             Err(DnsError::Json(_))
         ));
         assert_eq!(decode_json(br#"{"Status":3}"#, &q).map(|a| a.rcode), Ok(Rcode::NxDomain));
+        let negative = br#"{"Status":3,"Authority":[{"name":"example.net.","type":6,"TTL":1800,"data":"ns1.example.net. hostmaster.example.net. 2023010401 7200 3600 1209600 300"}]}"#;
+        assert_eq!(decode_json(negative, &q).map(|a| a.cache_ttl()), Ok(Some(300)));
     }
 
     #[test]

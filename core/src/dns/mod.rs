@@ -12,7 +12,9 @@ mod reverse;
 mod wire;
 
 pub use answer::{DnsAnswer, DnsError, QType, Question, Rcode, Record, RecordData};
-pub use json::{decode_json, json_query_url};
+#[cfg(feature = "json")]
+pub use json::decode_json;
+pub use json::{JsonQuestion, JsonRecord, JsonResponse, answer_from_json, json_query_url};
 pub use reverse::reverse_name;
 pub use wire::{base64url, build_query, decode_response, encode_response, get_url, parse_query};
 

@@ -4,7 +4,7 @@ use super::answer::{DnsAnswer, DnsError, QType, Question, Rcode, Record, RecordD
 use super::{MAX_ANSWER_RECORDS, MAX_RESPONSE_BYTES};
 use domain::base::iana::{Class, Rtype};
 use domain::base::{Message, MessageBuilder, Name, ParsedName, ToName, Ttl};
-use domain::rdata::{A, Aaaa, Cname, Ptr};
+use domain::rdata::{A, Aaaa, Cname, Ptr, Soa};
 use std::str::FromStr;
 
 fn rtype(qtype: QType) -> Rtype {
@@ -17,6 +17,19 @@ fn rtype(qtype: QType) -> Rtype {
 
 fn parse_name(text: &str) -> Result<Name<Vec<u8>>, DnsError> {
     Name::<Vec<u8>>::from_str(text).map_err(|e| DnsError::BadName(format!("{text}: {e}")))
+}
+
+/// A type in words for messages: the types iprev reads by name, others by
+/// number (`domain`'s mnemonic table is more than the browser build needs).
+fn type_text(rtype: Rtype) -> String {
+    match rtype {
+        Rtype::PTR => "PTR".to_string(),
+        Rtype::A => "A".to_string(),
+        Rtype::AAAA => "AAAA".to_string(),
+        Rtype::CNAME => "CNAME".to_string(),
+        Rtype::SOA => "SOA".to_string(),
+        other => format!("TYPE{}", other.to_int()),
+    }
 }
 
 /// Presentation text of a name: lower case, no trailing dot, special and
@@ -77,7 +90,7 @@ pub fn parse_query(bytes: &[u8]) -> Result<(u16, Question), DnsError> {
         Rtype::PTR => QType::Ptr,
         Rtype::A => QType::A,
         Rtype::AAAA => QType::Aaaa,
-        other => return Err(DnsError::Malformed(format!("unsupported type {other}"))),
+        other => return Err(DnsError::Malformed(format!("unsupported type {}", type_text(other)))),
     };
     Ok((message.header().id(), Question { name: name_text(question.qname()), qtype }))
 }
@@ -103,7 +116,7 @@ pub fn decode_response(bytes: &[u8], question: &Question) -> Result<DnsAnswer, D
             if !same_name || answered.qtype() != rtype(question.qtype) || answered.qclass() != Class::IN {
                 return Err(DnsError::QuestionMismatch {
                     asked: question.to_string(),
-                    answered: format!("{} {}", name_text(answered.qname()), answered.qtype()),
+                    answered: format!("{} {}", name_text(answered.qname()), type_text(answered.qtype())),
                 });
             }
         }
@@ -127,7 +140,7 @@ pub fn decode_response(bytes: &[u8], question: &Question) -> Result<DnsAnswer, D
         let name = name_text(&parsed.owner());
         let ttl = parsed.ttl().as_secs();
         let bad = |e: domain::base::wire::ParseError| {
-            DnsError::Malformed(format!("{} record of {name}: {e}", parsed.rtype()))
+            DnsError::Malformed(format!("{} record of {name}: {e}", type_text(parsed.rtype())))
         };
         let data = match parsed.rtype() {
             Rtype::PTR => parsed
@@ -146,7 +159,18 @@ pub fn decode_response(bytes: &[u8], question: &Question) -> Result<DnsAnswer, D
             records.push(Record { name, ttl, data });
         }
     }
-    Ok(DnsAnswer { rcode, truncated: header.tc(), authenticated_data: header.ad(), records })
+    let negative_ttl = if records.is_empty() { negative_ttl(&message) } else { None };
+    Ok(DnsAnswer { rcode, truncated: header.tc(), authenticated_data: header.ad(), records, negative_ttl })
+}
+
+/// RFC 2308 §5: a negative answer is cached for min(SOA TTL, SOA MINIMUM)
+/// of the SOA in the authority section; without one, not at all.
+fn negative_ttl(message: &Message<&[u8]>) -> Option<u32> {
+    let section = message.authority().ok()?;
+    section.flatten().find_map(|record| {
+        let soa = record.to_record::<Soa<ParsedName<_>>>().ok()??;
+        Some(soa.ttl().as_secs().min(soa.data().minimum().as_secs()))
+    })
 }
 
 /// Encodes a response to `question` carrying `answer`: what a DoH server
@@ -178,7 +202,17 @@ pub fn encode_response(question: &Question, answer: &DnsAnswer) -> Result<Vec<u8
         };
         pushed.map_err(|e| DnsError::Malformed(format!("response too large: {e}")))?;
     }
-    Ok(answers.finish())
+    let mut authority = answers.authority();
+    if let (Some(ttl), true) = (answer.negative_ttl, answer.records.is_empty()) {
+        // The SOA a negative answer carries (RFC 2308 §3), with the negative
+        // TTL as both its TTL and its MINIMUM.
+        let ttl = Ttl::from_secs(ttl);
+        let soa = Soa::new(parse_name("ns.invalid")?, parse_name("hostmaster.invalid")?, 1.into(), ttl, ttl, ttl, ttl);
+        authority
+            .push((Name::<Vec<u8>>::root(), Class::IN, ttl, soa))
+            .map_err(|e| DnsError::Malformed(format!("response too large: {e}")))?;
+    }
+    Ok(authority.finish())
 }
 
 #[cfg(test)]
@@ -233,6 +267,7 @@ mod tests {
             rcode: Rcode::NoError,
             truncated: false,
             authenticated_data: true,
+            negative_ttl: None,
             records: vec![
                 Record {
                     name: q.name.clone(),
@@ -248,6 +283,17 @@ mod tests {
         };
         let bytes = encode_response(&q, &answer).expect("encode");
         assert_eq!(decode_response(&bytes, &q).expect("decode"), answer);
+    }
+
+    #[test]
+    fn negative_answers_carry_their_soa_ttl() {
+        let q = ptr_question();
+        let mut nx = DnsAnswer::new(Rcode::NxDomain, vec![]);
+        nx.negative_ttl = Some(900);
+        let decoded = decode_response(&encode_response(&q, &nx).expect("encode"), &q).expect("decode");
+        assert_eq!((decoded.negative_ttl, decoded.cache_ttl()), (Some(900), Some(900)));
+        let bare = decode_response(&encode_response(&q, &DnsAnswer::new(Rcode::NxDomain, vec![])).expect("e"), &q);
+        assert_eq!(bare.map(|a| a.cache_ttl()), Ok(None), "no SOA, no negative caching");
     }
 
     #[test]

@@ -21,9 +21,10 @@
 use super::forward::{Step, step};
 use super::outcome::{ForwardEvidence, ForwardStatus, IprevOutcome, IprevRule};
 use crate::dns::{DnsAnswer, QType, Question, Rcode, RecordData, reverse_name};
+use crate::name_map::NameMap;
 use crate::report::IprevResult;
 use crate::scope::IpScope;
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::net::IpAddr;
 
 /// Bounds of one check.
@@ -94,10 +95,11 @@ pub struct IprevCheck {
     limits: Limits,
     next_id: u32,
     queue: VecDeque<Query>,
-    waiting: HashMap<u32, Purpose>,
+    /// Queries asked and not answered yet (a handful: a vector will do).
+    waiting: Vec<(u32, Purpose)>,
     ptr_names: Vec<String>,
     ptr_names_cut: usize,
-    forward: BTreeMap<String, Forward>,
+    forward: NameMap<Forward>,
     decision: Option<Decision>,
 }
 
@@ -113,7 +115,7 @@ pub(super) struct Followed {
 
 pub(super) fn follow(answer: &DnsAnswer, start: &str, qtype: QType, max_links: usize) -> Followed {
     let mut current = start.to_string();
-    let mut seen = HashSet::new();
+    let mut seen: Vec<String> = Vec::new();
     let mut links = 0;
     loop {
         let data: Vec<RecordData> = answer
@@ -139,11 +141,11 @@ pub(super) fn follow(answer: &DnsAnswer, start: &str, qtype: QType, max_links: u
         });
         match next {
             Some(target) => {
-                if !seen.insert(current.clone()) || links >= max_links {
+                if seen.contains(&current) || links >= max_links {
                     return Followed { data: Vec::new(), end: current, broken: true, links };
                 }
                 links += 1;
-                current = target;
+                seen.push(std::mem::replace(&mut current, target));
             }
             None => return Followed { data: Vec::new(), end: current, broken: false, links },
         }
@@ -164,10 +166,10 @@ impl IprevCheck {
             limits,
             next_id: 0,
             queue: VecDeque::new(),
-            waiting: HashMap::new(),
+            waiting: Vec::new(),
             ptr_names: Vec::new(),
             ptr_names_cut: 0,
-            forward: BTreeMap::new(),
+            forward: NameMap::new(),
             decision: None,
         };
         let reverse = reverse_name(ip);
@@ -187,7 +189,7 @@ impl IprevCheck {
     fn ask(&mut self, question: Question, purpose: Purpose) {
         let id = self.next_id;
         self.next_id += 1;
-        self.waiting.insert(id, purpose);
+        self.waiting.push((id, purpose));
         self.queue.push_back(Query { id, question });
     }
 
@@ -204,7 +206,8 @@ impl IprevCheck {
 
     /// Takes the response to query `id`. Unknown ids are ignored.
     pub fn handle_answer(&mut self, id: u32, response: Response) {
-        let Some(purpose) = self.waiting.remove(&id) else { return };
+        let Some(at) = self.waiting.iter().position(|(waiting, _)| *waiting == id) else { return };
+        let (_, purpose) = self.waiting.swap_remove(at);
         match purpose {
             Purpose::Ptr { asked, chain } => self.on_ptr(&asked, chain, response),
             Purpose::Forward { name, asked, chain } => self.on_forward(&name, &asked, chain, response),
@@ -372,19 +375,17 @@ impl IprevCheck {
     /// arrive after a `pass` was decided are still added to the evidence.
     pub fn outcome(&self) -> Option<IprevOutcome> {
         let decision = self.decision.as_ref()?;
-        let forward = self
-            .forward
-            .iter()
-            .map(|(name, state)| {
-                let evidence = match state {
-                    Forward::Pending => ForwardEvidence { addresses: Vec::new(), status: ForwardStatus::NotAnswered },
-                    Forward::Done { addresses, status } => {
-                        ForwardEvidence { addresses: addresses.clone(), status: status.clone() }
-                    }
-                };
-                (name.clone(), evidence)
-            })
-            .collect();
+        let mut forward = NameMap::new();
+        for (name, state) in &self.forward {
+            let evidence = match state {
+                Forward::Pending => ForwardEvidence { addresses: Vec::new(), status: ForwardStatus::NotAnswered },
+                Forward::Done { addresses, status } => {
+                    ForwardEvidence { addresses: addresses.clone(), status: status.clone() }
+                }
+            };
+            forward.insert(name.clone(), evidence);
+        }
+
         Some(IprevOutcome {
             ip: self.ip,
             result: decision.result,

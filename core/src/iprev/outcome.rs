@@ -1,8 +1,8 @@
 //! The verdict of an iprev check and the evidence behind it.
 
+use crate::name_map::NameMap;
 use crate::report::IprevResult;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 /// Which row of the RFC 8601 table decided.
@@ -64,7 +64,7 @@ pub struct IprevOutcome {
     /// PTR names beyond the limit, not looked up.
     pub ptr_names_cut: usize,
     /// Forward lookups per PTR name.
-    pub forward: BTreeMap<String, ForwardEvidence>,
+    pub forward: NameMap<ForwardEvidence>,
     /// The PTR name that resolved back, for `pass`.
     pub matched_name: Option<String>,
 }

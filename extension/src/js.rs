@@ -1,0 +1,67 @@
+//! Reading plain JavaScript objects field by field (`Reflect.get`), without
+//! a serde deserializer in the module: keeps the WebAssembly small.
+
+use js_sys::{Array, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The value of `key` on `object`; `undefined` when absent or unreadable.
+pub fn field(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// True when the value is `undefined` or `null`.
+pub fn absent(value: &JsValue) -> bool {
+    value.is_undefined() || value.is_null()
+}
+
+/// A string field; `Err` names the field when it has another type.
+pub fn string(object: &JsValue, key: &str) -> Result<Option<String>, String> {
+    let value = field(object, key);
+    if absent(&value) {
+        return Ok(None);
+    }
+    value.as_string().map(Some).ok_or_else(|| format!("{key} must be a string"))
+}
+
+/// A non-negative whole-number field.
+pub fn number(object: &JsValue, key: &str) -> Result<Option<u32>, String> {
+    let value = field(object, key);
+    if absent(&value) {
+        return Ok(None);
+    }
+    match value.as_f64() {
+        Some(n) if n >= 0.0 && n <= f64::from(u32::MAX) && n.fract() == 0.0 => Ok(Some(n as u32)),
+        _ => Err(format!("{key} must be a whole number")),
+    }
+}
+
+/// A boolean field.
+pub fn boolean(object: &JsValue, key: &str) -> Result<Option<bool>, String> {
+    let value = field(object, key);
+    if absent(&value) {
+        return Ok(None);
+    }
+    value.as_bool().map(Some).ok_or_else(|| format!("{key} must be true or false"))
+}
+
+/// The elements of an array field (empty when absent).
+pub fn array(object: &JsValue, key: &str) -> Result<Vec<JsValue>, String> {
+    let value = field(object, key);
+    if absent(&value) {
+        return Ok(Vec::new());
+    }
+    let array: &Array = value.dyn_ref().ok_or_else(|| format!("{key} must be an array"))?;
+    Ok(array.iter().collect())
+}
+
+/// An array field of strings.
+pub fn strings(object: &JsValue, key: &str) -> Result<Option<Vec<String>>, String> {
+    if absent(&field(object, key)) {
+        return Ok(None);
+    }
+    array(object, key)?
+        .into_iter()
+        .map(|v| v.as_string().ok_or_else(|| format!("{key} must hold strings")))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
