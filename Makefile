@@ -4,7 +4,7 @@
 CARGO ?= cargo
 SAMPLES := samples
 
-.PHONY: all setup test demo demo-offline bench-live lint fmt bench bench-cli build release clean
+.PHONY: all setup test dist size demo demo-offline bench-live lint fmt bench bench-cli build release clean
 
 all: test
 
@@ -12,12 +12,28 @@ all: test
 setup:
 	@./scripts/setup.sh
 
-## test: everything CI runs: format, lints, native tests, the core for WebAssembly
+## test: everything CI runs: format, lints, native tests, the core for WebAssembly,
+## the bridge in headless Chromium, the web page end to end
 test: setup
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(CARGO) clippy -p iprev-extension --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 	$(CARGO) test --workspace --locked
-	$(CARGO) build -p iprev-core --target wasm32-unknown-unknown --locked
+	$(CARGO) build -p iprev-core --no-default-features --target wasm32-unknown-unknown --locked
+	cd extension && CHROMEDRIVER=/usr/bin/chromedriver $(CARGO) test --target wasm32-unknown-unknown --locked
+	./scripts/build-dist.sh
+	node_modules/.bin/tsc --noEmit -p www
+	node_modules/.bin/eslint www tests/e2e eslint.config.js
+	$(CARGO) build -p iprev-doh-server --locked
+	node --test tests/e2e/
+
+## dist: the WebAssembly build and the static site in dist/www
+dist: setup
+	./scripts/build-dist.sh
+
+## size: gzip sizes of the .wasm and of dist/www (after make dist)
+size: dist
+	./scripts/size.sh
 
 ## demo: check the bundled sample messages over DNS-over-HTTPS against a local test server
 demo: setup

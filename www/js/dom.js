@@ -11,7 +11,7 @@
  *   dataset?: Record<string, string>,
  *   attrs?: Record<string, string>,
  *   hidden?: boolean,
- *   onClick?: (event: MouseEvent) => void,
+ *   onClick?: (event: Event) => void,
  * }} Props
  */
 

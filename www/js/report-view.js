@@ -182,7 +182,7 @@ function hopTable(report, state) {
  * @param {number} hopIndex
  */
 function adviceItem(advice, hopIndex) {
-  return h('li', { className: `advice ${advice.severity}`, dataset: { adviceId: advice.id, hopIndex: String(hopIndex) } }, [
+  return h('li', { className: `advice sev-${advice.severity}`, dataset: { adviceId: advice.id, hopIndex: String(hopIndex) } }, [
     h('h4', { text: advice.title }),
     h('p', { text: advice.text }),
     ...advice.commands.map((command) =>
@@ -221,6 +221,7 @@ function heloSection(report) {
 
 /** @param {Report} report */
 function verdictsSection(report) {
+  /** @type {HTMLElement[]} */
   const children = [h('h3', { text: 'Verdicts' })];
   if (report.authres) {
     children.push(
