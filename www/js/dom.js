@@ -3,6 +3,8 @@
 // is inserted as text (textContent / text nodes), never parsed as HTML: a
 // PTR record can contain markup.
 
+import { t } from './i18n.js';
+
 /**
  * @typedef {string | number | Node | null | undefined | false} Child
  * @typedef {{
@@ -71,13 +73,15 @@ export async function copyText(text) {
  * A button that copies `text` and says so.
  * @param {string} text
  * @param {string} label
+ * @param {string} [done]
+ * @param {string} [failed]
  * @returns {HTMLButtonElement}
  */
-export function copyButton(text, label = 'Copy') {
+export function copyButton(text, label, done = t('copied'), failed = t('copyFailed')) {
   const button = h('button', { className: 'copy', text: label, attrs: { type: 'button' } });
   button.addEventListener('click', async () => {
     const ok = await copyText(text);
-    button.textContent = ok ? 'Copied' : 'Select and copy';
+    button.textContent = ok ? done : failed;
     setTimeout(() => {
       button.textContent = label;
     }, 1500);

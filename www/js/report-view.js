@@ -7,18 +7,14 @@
 // data-sender-result (pass, fail, temperror, permerror, unchecked, none).
 
 import { h, copyButton } from './dom.js';
+import { t } from './i18n.js';
 
 /** @typedef {import('../pkg/iprev_extension.js').Report} Report */
 /** @typedef {import('../pkg/iprev_extension.js').Hop} Hop */
 /** @typedef {import('../pkg/iprev_extension.js').HopIprev} HopIprev */
 /** @typedef {import('../pkg/iprev_extension.js').Advice} Advice */
 
-const RESULT_TEXT = {
-  pass: 'passes',
-  fail: 'fails: its PTR name does not resolve back to it',
-  permerror: 'fails: the address has no PTR record',
-  temperror: 'could not be checked (temporary DNS error)',
-};
+const RESULT_KEY = { pass: 'resultPass', fail: 'resultFail', permerror: 'resultPermerror', temperror: 'resultTemperror' };
 
 /**
  * `+3s`, `+2m05s`, `-41s`.
@@ -63,20 +59,16 @@ function verdictBanner(report, state) {
   const hop = report.sender_hop === null ? null : report.hops[report.sender_hop];
   if (!hop) {
     return h('div', { className: 'verdict none', dataset: { senderResult: 'none' } }, [
-      h('strong', { text: 'No sender hop found.' }),
-      ' None of the Received fields shows a public client address, so there is nothing whose reverse DNS a receiver would judge.',
+      h('strong', { text: t('noSenderHop') }),
+      t('noSenderHopDetail'),
     ]);
   }
   const client = hop.from_rdns || hop.from_helo || '?';
-  const where = `hop ${hop.index}: ${client} [${hop.from_ip ?? '?'}] handed the message to ${hop.by ?? '?'}`;
+  const where = t('senderWhere', hop.index, client, hop.from_ip ?? '?', hop.by ?? '?');
   if (!hop.iprev) {
-    const text = state.checking
-      ? 'checking its reverse DNS…'
-      : state.offline
-        ? 'reverse DNS not checked (parse only)'
-        : 'reverse DNS not checked';
+    const text = state.checking ? t('checking') : state.offline ? t('notCheckedParseOnly') : t('notChecked');
     return h('div', { className: 'verdict unchecked', dataset: { senderResult: 'unchecked' } }, [
-      h('strong', { text: 'Sender ' }),
+      h('strong', { text: t('sender') }),
       where,
       h('span', { className: 'verdict-text', text: ` — ${text}` }),
     ]);
@@ -84,7 +76,7 @@ function verdictBanner(report, state) {
   const result = hop.iprev.result;
   return h('div', { className: `verdict ${result}`, dataset: { senderResult: result } }, [
     h('span', { className: `badge ${result}`, text: result }),
-    h('strong', { text: ` The sender's reverse DNS ${RESULT_TEXT[result]}.` }),
+    h('strong', { text: t(RESULT_KEY[result]) }),
     h('div', { className: 'verdict-where', text: where }),
     h('div', { className: 'verdict-reason', text: hop.iprev.reason }),
   ]);
@@ -105,21 +97,21 @@ function detailRow(hop, columns) {
       for (const name of iprev.ptr) {
         const addresses = iprev.forward[name] ?? [];
         const status = iprev.forward_status[name];
-        const detail = addresses.length ? addresses.join(', ') : (status?.detail ?? status?.status?.replace(/_/g, ' ') ?? 'no address');
-        list.append(h('li', {}, ['PTR ', h('code', { text: name }), ' → ', h('code', { text: detail })]));
+        const detail = addresses.length ? addresses.join(', ') : (status?.detail ?? status?.status?.replace(/_/g, ' ') ?? t('noAddress'));
+        list.append(h('li', {}, [t('ptrLine'), h('code', { text: name }), ' → ', h('code', { text: detail })]));
       }
       items.push(list);
     }
-    if (iprev.ptr_not_checked) items.push(h('p', { text: `${iprev.ptr_not_checked} more PTR names were not looked up.` }));
+    if (iprev.ptr_not_checked) items.push(h('p', { text: t('morePtrNames', iprev.ptr_not_checked) }));
   }
   const facts = [
-    ['HELO', hop.from_helo],
-    ['rDNS recorded', hop.from_rdns],
-    ['Protocol', hop.with],
-    ['Id', hop.id],
-    ['For', hop.for],
-    ['Date', hop.date],
-    ['TLS', hop.tls ? [hop.tls.version, hop.tls.cipher].filter(Boolean).join(' ') || 'yes' : null],
+    [t('factHelo'), hop.from_helo],
+    [t('factRdns'), hop.from_rdns],
+    [t('factProtocol'), hop.with],
+    [t('factId'), hop.id],
+    [t('factFor'), hop.for],
+    [t('factDate'), hop.date],
+    [t('factTls'), hop.tls ? [hop.tls.version, hop.tls.cipher].filter(Boolean).join(' ') || t('yes') : null],
   ].filter(([, value]) => value);
   if (facts.length) {
     const dl = h('dl', { className: 'facts' });
@@ -138,9 +130,9 @@ function detailRow(hop, columns) {
  * @param {{checking: boolean}} state
  */
 function hopTable(report, state) {
-  const headings = ['#', 'Delay', 'Client (HELO / rDNS)', 'Address', 'Scope', 'iprev', 'Received by', 'Software', 'TLS'];
+  const headings = ['colHop', 'colDelay', 'colClient', 'colAddress', 'colScope', 'colIprev', 'colBy', 'colSoftware', 'colTls'].map((k) => t(k));
   const table = h('table', { className: 'hops' }, [
-    h('caption', { text: 'Relays, first to last. Select a row for its evidence.' }),
+    h('caption', { text: t('hopsCaption') }),
     h('thead', {}, [h('tr', {}, headings.map((text) => h('th', { text, attrs: { scope: 'col' } })))]),
   ]);
   const body = h('tbody');
@@ -153,10 +145,10 @@ function hopTable(report, state) {
     const toggle = h('button', {
       className: 'expand',
       text: String(hop.index),
-      attrs: { type: 'button', 'aria-expanded': 'false', 'aria-label': `Hop ${hop.index}: show evidence` },
+      attrs: { type: 'button', 'aria-expanded': 'false', 'aria-label': t('hopExpand', hop.index) },
     });
     const row = h('tr', { className: isSender ? 'sender' : '', dataset }, [
-      h('td', {}, [toggle, isSender ? h('span', { className: 'sender-mark', text: ' sender' }) : null]),
+      h('td', {}, [toggle, isSender ? h('span', { className: 'sender-mark', text: t('senderMark') }) : null]),
       h('td', { className: 'num', text: delayText(hop.delay_s) }),
       h('td', { text: clientText(hop) }),
       h('td', {}, [h('code', { text: hop.from_ip ?? '–' })]),
@@ -186,7 +178,7 @@ function adviceItem(advice, hopIndex) {
     h('h4', { text: advice.title }),
     h('p', { text: advice.text }),
     ...advice.commands.map((command) =>
-      h('div', { className: 'command' }, [h('pre', {}, [h('code', { text: command })]), copyButton(command)]),
+      h('div', { className: 'command' }, [h('pre', {}, [h('code', { text: command })]), copyButton(command, t('copy'))]),
     ),
   ]);
 }
@@ -198,7 +190,7 @@ function adviceSection(report) {
     for (const advice of hop.iprev?.advice ?? []) list.append(adviceItem(advice, hop.index));
   }
   if (!list.childElementCount) return null;
-  return h('section', { className: 'advice-section' }, [h('h3', { text: 'What to change' }), list]);
+  return h('section', { className: 'advice-section' }, [h('h3', { text: t('whatToChange') }), list]);
 }
 
 /** @param {Report} report */
@@ -208,7 +200,7 @@ function heloSection(report) {
   if (!helo) return null;
   const good = helo.status === 'pass' || helo.status === 'resolves_not_ptr';
   return h('section', { className: 'helo' }, [
-    h('h3', { text: 'HELO name' }),
+    h('h3', { text: t('heloTitle') }),
     h('p', { dataset: { heloStatus: helo.status } }, [
       h('span', { className: `badge ${good ? 'pass' : 'fail'}`, text: helo.status.replace(/_/g, ' ') }),
       ' ',
@@ -222,19 +214,19 @@ function heloSection(report) {
 /** @param {Report} report */
 function verdictsSection(report) {
   /** @type {HTMLElement[]} */
-  const children = [h('h3', { text: 'Verdicts' })];
+  const children = [h('h3', { text: t('verdictsTitle') })];
   if (report.authres) {
     children.push(
       h('div', { className: 'authres' }, [
-        h('p', { text: "iprev's verdict as an Authentication-Results header:" }),
-        h('div', { className: 'command' }, [h('pre', {}, [h('code', { text: report.authres })]), copyButton(report.authres)]),
+        h('p', { text: t('ourVerdict') }),
+        h('div', { className: 'command' }, [h('pre', {}, [h('code', { text: report.authres })]), copyButton(report.authres, t('copy'))]),
       ]),
     );
   }
   if (report.authentication_results.length || report.received_spf.length) {
     const list = h('ul', { className: 'receiver-verdicts' });
     for (const ar of report.authentication_results) {
-      const who = ar.authserv_id ?? '(no authserv-id)';
+      const who = ar.authserv_id ?? t('noAuthservId');
       const label = ar.instance === null ? who : `ARC i=${ar.instance} ${who}`;
       const results = ar.results.length ? ar.results : null;
       list.append(
@@ -242,7 +234,7 @@ function verdictsSection(report) {
           h('strong', { text: `${label}: ` }),
           ...(results
             ? results.flatMap((r, i) => [i ? ', ' : '', h('span', { className: `result ${r.result}`, text: `${r.method}=${r.result}` })])
-            : ['none']),
+            : [t('noneResult')]),
         ]),
       );
     }
@@ -250,21 +242,21 @@ function verdictsSection(report) {
       const ip = spf.pairs['client-ip'];
       list.append(h('li', {}, [h('strong', { text: 'Received-SPF: ' }), spf.result, ip ? ` (client-ip ${ip})` : '']));
     }
-    children.push(h('p', { text: "The receivers' own verdicts, from the message:" }), list);
+    children.push(h('p', { text: t('receiverVerdicts') }), list);
   }
   return children.length > 1 ? h('section', { className: 'verdicts' }, children) : null;
 }
 
 /** @param {Report} report */
 function notesSection(report) {
-  const notes = [...report.notes, ...report.hops.flatMap((hop) => hop.notes.map((n) => `hop ${hop.index}: ${n}`))];
+  const notes = [...report.notes, ...report.hops.flatMap((hop) => hop.notes.map((n) => t('hopNote', hop.index, n)))];
   if (!notes.length) return null;
-  return h('section', { className: 'notes' }, [h('h3', { text: 'Notes' }), h('ul', {}, notes.map((n) => h('li', { text: n })))]);
+  return h('section', { className: 'notes' }, [h('h3', { text: t('notesTitle') }), h('ul', {}, notes.map((n) => h('li', { text: n })))]);
 }
 
 /** @param {Report} report */
 function exportButton(report) {
-  const button = h('button', { className: 'export', text: 'Export JSON', attrs: { type: 'button' } });
+  const button = h('button', { className: 'export', text: t('exportJson'), attrs: { type: 'button' } });
   button.addEventListener('click', () => {
     const blob = new Blob([JSON.stringify(report, null, 2)], { type: 'application/json' });
     const link = h('a', { attrs: { href: URL.createObjectURL(blob), download: 'iprev-report.json' } });
@@ -283,9 +275,9 @@ function exportButton(report) {
 export function renderReport(report, options = {}) {
   const state = { checking: Boolean(options.checking), offline: Boolean(options.offline) };
   const header = h('header', { className: 'report-header' }, [
-    h('h3', { text: report.subject || '(no subject)' }),
+    h('h3', { text: report.subject || t('noSubject') }),
     h('p', { className: 'meta' }, [
-      report.from ? `From ${report.from}` : '',
+      report.from ? t('fromLine', report.from) : '',
       report.date ? ` · ${report.date}` : '',
       report.message_id ? ` · ${report.message_id}` : '',
     ]),
@@ -294,8 +286,8 @@ export function renderReport(report, options = {}) {
   return h('article', { className: 'report', dataset: { source: report.source } }, [
     header,
     verdictBanner(report, state),
-    dnsFailed ? h('p', { className: 'error dns-unreachable', attrs: { role: 'alert' }, text: `DNS unreachable: no answer from ${report.dns?.resolver}. The route below is still valid.` }) : null,
-    report.hops.length ? hopTable(report, state) : h('p', { text: 'This message has no Received fields.' }),
+    dnsFailed ? h('p', { className: 'error dns-unreachable', attrs: { role: 'alert' }, text: t('dnsUnreachable', report.dns?.resolver ?? '') }) : null,
+    report.hops.length ? hopTable(report, state) : h('p', { text: t('noReceived') }),
     heloSection(report),
     adviceSection(report),
     verdictsSection(report),
