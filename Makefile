@@ -24,6 +24,7 @@ test: setup
 	./scripts/build-dist.sh
 	node_modules/.bin/tsc --noEmit -p www
 	node_modules/.bin/eslint www tests/e2e eslint.config.js
+	node_modules/.bin/web-ext lint --source-dir dist/firefox --no-config-discovery
 	$(CARGO) build -p iprev-doh-server --locked
 	node --test tests/e2e/
 

@@ -11,7 +11,7 @@ export default [
   nounsanitized.configs.recommended,
   {
     files: ['www/**/*.js'],
-    languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { ...globals.browser } },
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { ...globals.browser, ...globals.webextensions } },
     rules: {
       'no-eval': 'error',
       'no-implied-eval': 'error',
@@ -26,6 +26,11 @@ export default [
   },
   {
     files: ['tests/e2e/**/*.mjs', 'eslint.config.js'],
-    languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { ...globals.node, ...globals.browser } },
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: 'module',
+      // Test code also runs inside pages and the extension's service worker.
+      globals: { ...globals.node, ...globals.browser, ...globals.webextensions },
+    },
   },
 ];

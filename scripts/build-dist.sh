@@ -23,3 +23,4 @@ cp -R www/index.html www/css www/js www/pkg dist/www/
 rm -f dist/www/pkg/.gitignore dist/www/pkg/package.json
 cp manifest/icons/*.png dist/www/icons/
 echo "dist/www: $(du -sk dist/www | cut -f1) KB; wasm $(wc -c < dist/www/pkg/iprev_extension_bg.wasm) bytes"
+node scripts/build-extension.mjs

@@ -1,0 +1,146 @@
+// Fixture webmail pages, served over HTTPS on 127.0.0.1 under the real host
+// names (Chromium maps them with --host-resolver-rules). Each page holds
+// the DOM facts its adapter documents; the messages are the repository's
+// samples, so their verdicts come from the test zone.
+import { readFileSync } from 'node:fs';
+import { createServer as createHttps } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import { ROOT } from './helpers.mjs';
+
+const TLS = {
+  key: readFileSync(join(ROOT, 'tests/e2e/tls/key.pem')),
+  cert: readFileSync(join(ROOT, 'tests/e2e/tls/cert.pem')),
+};
+
+/** @param {string} text */
+function escapeHtml(text) {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** @param {string} name a file in samples/ */
+export function sample(name) {
+  return readFileSync(join(ROOT, 'samples', name), 'utf8');
+}
+
+/** A message from 81.2.69.250, whose PTR record (tests/e2e/zone.txt) is markup. */
+export const HOSTILE = [
+  'Received: from <script>window.__pwned=2</script> (unknown [81.2.69.250]) by mx.example.org (Postfix) with ESMTP id X1;',
+  ' Wed, 4 Jan 2023 10:11:12 +0000',
+  'Subject: <img src=x onerror="window.__pwned=3">',
+  '',
+  'body',
+].join('\r\n');
+
+export const GMAIL_MESSAGE_ID = '1781234567890123456';
+export const GMAIL_IK = 'a1b2c3d4e5';
+
+/**
+ * The pages: host → handler returning {type, body} or null.
+ * @type {Record<string, (url: URL) => {type: string, body: string} | null>}
+ */
+const PAGES = {
+  'mail.google.com': (url) => {
+    if (url.searchParams.get('view') === 'om') {
+      // "Show original": only the message this conversation holds, and only with the right ik.
+      if (url.searchParams.get('permmsgid') !== `msg-f:${GMAIL_MESSAGE_ID}` || url.searchParams.get('ik') !== GMAIL_IK) {
+        return { type: 'text/html', body: '<!doctype html><title>Gmail</title><p>Not found</p>' };
+      }
+      const raw = escapeHtml(sample('exchange2016-local-to-gmail.eml'));
+      return {
+        type: 'text/html; charset=utf-8',
+        body: `<!doctype html><html><head><title>Original Message</title></head><body>
+<div class="message_header">Original Message</div>
+<table class="summary"><tr><td>Message ID</td><td>&lt;3f1c9e2a@svr01.contoso.local&gt;</td></tr></table>
+<pre class="raw_message_text" id="raw_message_text">${raw}</pre></body></html>`,
+      };
+    }
+    // A conversation: the open message, its id in data-message-id, GLOBALS with ik.
+    return {
+      type: 'text/html; charset=utf-8',
+      body: `<!doctype html><html><head><title>Inbox - alice@gmail.com - Gmail</title>
+<script>var GLOBALS=[null,null,2,"en",null,null,"mail","gmail_fe",0,"${GMAIL_IK}",null];</script></head>
+<body><div role="main"><h2 class="hP">Quartalszahlen für das erste Quartal</h2>
+<div class="adn ads" data-message-id="#msg-f:${GMAIL_MESSAGE_ID}" data-legacy-message-id="18b5e0c3f1a2b3c4">
+<div class="gs"><span class="gD" email="alice@example.com">Alice Example</span>
+<div class="a3s">Hallo Bob, anbei die Zahlen für das erste Quartal.</div></div></div></div></body></html>`,
+    };
+  },
+  'outlook.office.com': () => ({
+    // The "View message source" dialog appears after the page has loaded.
+    type: 'text/html; charset=utf-8',
+    body: `<!doctype html><html><head><title>Mail - Outlook</title></head><body>
+<div id="app">Inbox</div>
+<script>
+setTimeout(() => {
+  const dialog = document.createElement('div');
+  dialog.setAttribute('role', 'dialog');
+  dialog.setAttribute('aria-label', 'Message source');
+  const pre = document.createElement('pre');
+  pre.textContent = ${JSON.stringify(sample('onprem-exchange2019-to-m365.eml'))};
+  dialog.append(pre);
+  document.body.append(dialog);
+}, 300);
+</script></body></html>`,
+  }),
+  'mail.yahoo.com': (url) =>
+    url.pathname.endsWith('/content/rawplaintext')
+      ? { type: 'text/plain; charset=utf-8', body: sample('postfix-to-postfix.eml') }
+      : { type: 'text/html', body: '<!doctype html><title>Yahoo Mail</title><p>Inbox</p>' },
+  'mail.proton.me': () => ({
+    // "View headers": a <dialog> holding the headers of a message whose relay has a hostile PTR name.
+    type: 'text/html; charset=utf-8',
+    body: `<!doctype html><html><head><title>Proton Mail</title></head><body>
+<dialog open><h2>Message headers</h2><pre>${escapeHtml(HOSTILE)}</pre></dialog></body></html>`,
+  }),
+  'app.fastmail.com': () => ({ type: 'text/plain; charset=utf-8', body: sample('sendmail-may-be-forged.eml') }),
+  'webmail.example-hosting.net': (url) =>
+    url.searchParams.get('_action') === 'viewsource'
+      ? {
+          type: 'text/html; charset=utf-8',
+          body: `<!doctype html><html><head><title>Roundcube Webmail :: Source</title></head><body><pre>${escapeHtml(sample('sendmail-may-be-forged.eml'))}</pre></body></html>`,
+        }
+      : { type: 'text/html', body: '<!doctype html><title>Roundcube Webmail</title>' },
+};
+
+/**
+ * Starts the fixture server and a TLS front for the DoH test server.
+ * @param {string} dohUrl the plain-HTTP DoH test server on loopback
+ * @returns {Promise<{webmailPort: number, dohPort: number, close: () => void}>}
+ */
+export async function startWebmail(dohUrl) {
+  const webmail = createHttps(TLS, (req, res) => {
+    const host = (req.headers.host ?? '').split(':')[0];
+    const url = new URL(req.url ?? '/', `https://${host}`);
+    const page = PAGES[host]?.(url);
+    if (!page) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': page.type }).end(page.body);
+  });
+  // cloudflare-dns.com over HTTPS, forwarded to the DoH test server.
+  const target = new URL(dohUrl);
+  const doh = createHttps(TLS, (req, res) => {
+    const forward = httpRequest(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forward.on('error', () => res.writeHead(502).end());
+    req.pipe(forward);
+  });
+  const listen = (server) => new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server.address().port)));
+  const webmailPort = await listen(webmail);
+  const dohPort = await listen(doh);
+  return {
+    webmailPort,
+    dohPort,
+    close: () => {
+      webmail.close();
+      doh.close();
+    },
+  };
+}
