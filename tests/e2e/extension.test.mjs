@@ -237,3 +237,24 @@ test('the resolver never sees the messages: only reverse names and host names', 
     for (const secret of ['Quartalszahlen', 'alice', 'Hallo', 'Subject', 'pwned=3']) assert.ok(!line.includes(secret), line);
   }
 });
+
+test('the options page saves the resolver, timeout and automatic checks', async () => {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/ext/options.html`);
+  await page.waitForSelector('input[name="resolver"][value="cloudflare"]:checked');
+  assert.equal(await page.textContent('h1'), 'iprev settings');
+  await page.check('input[name="resolver"][value="quad9"]');
+  await page.fill('#timeout', '7');
+  await page.uncheck('#auto');
+  await page.click('button[type="submit"]');
+  await page.waitForFunction(() => document.getElementById('saved')?.textContent === 'Saved.');
+  const prefs = await worker.evaluate(async () => (await chrome.storage.local.get('prefs')).prefs);
+  assert.deepEqual(prefs, { resolver: 'quad9', customUrl: '', timeoutSeconds: 7, autoCheck: false });
+  // A custom resolver must be https:// (or loopback http://); a bad one is refused before any prompt.
+  await page.check('input[name="resolver"][value="custom"]');
+  await page.fill('#custom-url', 'http://dns.example.net/dns-query');
+  await page.click('button[type="submit"]');
+  await page.waitForFunction(() => document.getElementById('saved')?.textContent?.startsWith('Custom resolver:'));
+  await worker.evaluate(() => chrome.storage.local.remove('prefs'));
+  await page.close();
+});
