@@ -4,7 +4,7 @@
 CARGO ?= cargo
 SAMPLES := samples
 
-.PHONY: all setup test dist size demo demo-offline bench-live lint fmt bench bench-cli build release clean
+.PHONY: all setup test fuzz fuzz-smoke dist size demo demo-offline bench-live lint fmt bench bench-cli build release clean
 
 all: test
 
@@ -27,6 +27,15 @@ test: setup
 	node_modules/.bin/web-ext lint --source-dir dist/firefox --no-config-discovery
 	$(CARGO) build -p iprev-doh-server --locked
 	node --test tests/e2e/
+	./scripts/fuzz.sh 5
+
+## fuzz: every fuzz target for 10 minutes (FUZZ_SECONDS to change it)
+fuzz: setup
+	./scripts/fuzz.sh $${FUZZ_SECONDS:-600}
+
+## fuzz-smoke: every fuzz target for a few seconds (part of make test)
+fuzz-smoke: setup
+	./scripts/fuzz.sh 5
 
 ## dist: the WebAssembly build and the static site in dist/www
 dist: setup

@@ -54,3 +54,9 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
         exit 1
     fi
 fi
+
+# cargo-fuzz, for make fuzz and the fuzz smoke test (needs the nightly toolchain).
+if cargo +nightly --version >/dev/null 2>&1 && ! command -v cargo-fuzz >/dev/null 2>&1; then
+    say "installing cargo-fuzz"
+    cargo install cargo-fuzz --locked || cargo install cargo-fuzz
+fi

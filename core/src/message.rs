@@ -94,7 +94,9 @@ fn lines(input: &[u8], from: usize) -> impl Iterator<Item = Line<'_>> {
         }
         let start = at;
         let end = input[start..].iter().position(|&b| b == b'\n').map_or(input.len(), |p| start + p);
-        at = end + 1;
+        // The last line may have no line end: never point past the input.
+        at = (end + 1).min(input.len());
+
         let text = input[start..end].strip_suffix(b"\r").unwrap_or(&input[start..end]);
         Some(Line { text, start, next: at })
     })
