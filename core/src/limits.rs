@@ -36,6 +36,22 @@ pub const MAX_AUTHRES_BYTES: usize = 16 * 1024;
 /// Bytes of a raw header value carried verbatim into the report.
 pub const MAX_RAW_FIELD_BYTES: usize = 4 * 1024;
 
+/// Distinct DNS questions asked for one message's live check. A normal
+/// message needs 2 per public hop plus one per PTR name; past the budget,
+/// further questions get no answer (`temperror` for the checks that need
+/// them) and the report's `dns.notes` says how many were not asked.
+pub const MAX_QUESTIONS_PER_MESSAGE: usize = 200;
+
+/// Milliseconds a driver waits for one DNS answer unless the user chose
+/// otherwise (the CLI's `--timeout`, the extension's timeout setting).
+pub const DEFAULT_QUERY_TIMEOUT_MS: u32 = 5_000;
+
+/// Milliseconds a driver spends on one message's live check in total, all
+/// rounds together. The core has no clock: drivers enforce this by calling
+/// [`crate::live::LiveCheck::stop`]; unanswered questions then end in
+/// `temperror` and `dns.notes` says so.
+pub const MESSAGE_DEADLINE_MS: u32 = 30_000;
+
 /// `text` cut to at most `max` bytes on a character boundary, with a note
 /// naming what was cut; the text itself when it fits.
 pub(crate) fn cut<'a>(text: &'a str, max: usize, what: &str, notes: &mut Vec<String>) -> &'a str {

@@ -65,6 +65,11 @@ pub struct LiveCheck {
     questions: usize,
     rounds: usize,
     failed: usize,
+    /// Questions never asked: past the budget, or after [`LiveCheck::stop`].
+    not_asked: usize,
+    /// Why the driver stopped the check, once it has.
+    stopped: Option<String>,
+    budget: usize,
 }
 
 fn hop_ip(text: Option<&str>) -> Option<IpAddr> {
@@ -85,6 +90,9 @@ impl LiveCheck {
             questions: 0,
             rounds: 0,
             failed: 0,
+            not_asked: 0,
+            stopped: None,
+            budget: limits.max_questions,
         };
         for hop in &report.hops {
             let Some(ip) = hop_ip(hop.from_ip.as_deref()) else { continue };
@@ -105,6 +113,15 @@ impl LiveCheck {
         }
         live.pump();
         live
+    }
+
+    /// Why a new question gets no answer, if it does not.
+    fn refusal(&self) -> Option<String> {
+        if let Some(why) = &self.stopped {
+            return Some(why.clone());
+        }
+        let planned = self.questions + self.outgoing.len();
+        (planned >= self.budget).then(|| format!("not asked: the budget of {} DNS questions per message is spent", self.budget))
     }
 
     /// Collects what the machines want to ask, answering from what is known.
@@ -132,9 +149,16 @@ impl LiveCheck {
                     }
                     Some(Slot::Waiting(list)) => list.push(waiter),
                     None => {
-                        self.known.insert(question.clone(), Slot::Waiting(vec![waiter]));
-                        self.unanswered += 1;
-                        self.outgoing.push_back(question);
+                        if let Some(why) = self.refusal() {
+                            let response = Response::Failed(why);
+                            self.not_asked += 1;
+                            self.known.insert(question, Slot::Answered(response.clone()));
+                            self.deliver(waiter, response);
+                        } else {
+                            self.known.insert(question.clone(), Slot::Waiting(vec![waiter]));
+                            self.unanswered += 1;
+                            self.outgoing.push_back(question);
+                        }
                     }
                 }
             }
@@ -182,6 +206,29 @@ impl LiveCheck {
         }
         self.known.insert(question.clone(), Slot::Answered(response));
         self.pump();
+    }
+
+    /// Ends the check now (a driver's deadline passed): every question not
+    /// yet answered fails with `why`, and so does any question the answers
+    /// would lead to. The check is finished afterwards.
+    pub fn stop(&mut self, why: &str) {
+        self.stopped = Some(why.to_string());
+        let never_sent: Vec<Question> = self.outgoing.drain(..).collect();
+        self.not_asked += never_sent.len();
+        let pending: Vec<Question> = self
+            .known
+            .iter()
+            .filter(|(_, slot)| matches!(slot, Slot::Waiting(_)))
+            .map(|(question, _)| question.clone())
+            .collect();
+        for question in pending {
+            let is_sent = !never_sent.contains(&question);
+            self.handle_answer(&question, Response::Failed(why.to_string()));
+            if !is_sent {
+                // Not counted as a failed answer: it was never asked.
+                self.failed -= 1;
+            }
+        }
     }
 
     /// True when nothing is left to ask or to wait for.
@@ -266,6 +313,25 @@ impl LiveCheck {
             questions: self.questions,
             rounds: self.rounds,
             failed: self.failed,
+            notes: self.notes(),
         });
+    }
+
+    /// What was cut, in words, for [`DnsSummary::notes`].
+    fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if let Some(why) = &self.stopped {
+            notes.push(format!("stopped early: {why}"));
+        }
+        if self.not_asked > 0 {
+            let reason = if self.stopped.is_some() {
+                "after the check was stopped".to_string()
+            } else {
+                format!("past the budget of {} per message", self.budget)
+            };
+            let plural = if self.not_asked == 1 { "" } else { "s" };
+            notes.push(format!("{} DNS question{plural} not asked {reason}", self.not_asked));
+        }
+        notes
     }
 }

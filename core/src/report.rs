@@ -59,6 +59,10 @@ pub struct DnsSummary {
     pub rounds: usize,
     /// Questions that got no usable answer (timeouts, HTTP errors...).
     pub failed: usize,
+    /// What the check left out: questions past the per-message budget, or
+    /// a deadline that stopped it. Empty when nothing was cut.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// One relay: what a `Received:` field says, and what iprev derived from it.

@@ -149,7 +149,7 @@ fn reverse_cname_loop_is_bounded() {
     assert_eq!(out.result, IprevResult::Permerror);
     assert!(out.reason.contains("loops"));
     // A chain that keeps going one query at a time stops at the bound.
-    let limits = Limits { max_ptr_names: 10, max_cname_chain: 3 };
+    let limits = Limits { max_ptr_names: 10, max_cname_chain: 3, ..Limits::default() };
     let mut c = IprevCheck::new(ip("81.2.69.142"), limits).expect("public");
     let mut asked = 0;
     while let Some(q) = c.poll_query() {

@@ -9,6 +9,7 @@ use iprev_core::report::{IprevResult, Report};
 use iprev_core::zone::Zone;
 use iprev_core::{AnalyzeOptions, analyze};
 use std::collections::HashSet;
+use std::fmt::Write as _;
 
 fn a(text: &str) -> RecordData {
     match text.parse().expect("address") {
@@ -23,9 +24,20 @@ fn ptr(name: &str) -> RecordData {
 
 /// Runs the check round by round; returns every question asked, per round.
 fn run(report: &mut Report, zone: &Zone) -> Vec<Vec<Question>> {
-    let mut live = LiveCheck::new(report, Limits::default());
+    run_with(report, zone, Limits::default(), None)
+}
+
+/// [`run`] with other limits, and a driver's deadline that passes after
+/// `stop_after` rounds.
+fn run_with(report: &mut Report, zone: &Zone, limits: Limits, stop_after: Option<usize>) -> Vec<Vec<Question>> {
+    let mut live = LiveCheck::new(report, limits);
     let mut rounds = Vec::new();
     while !live.is_finished() {
+        if stop_after == Some(rounds.len()) {
+            live.stop("no answers within the message's deadline of 30 s");
+            assert!(live.is_finished(), "a stopped check is finished");
+            break;
+        }
         let round: Vec<Question> = std::iter::from_fn(|| live.poll_question()).collect();
         assert!(!round.is_empty(), "unfinished but nothing to ask");
         for question in &round {
@@ -184,4 +196,102 @@ fn a_report_without_public_hops_asks_nothing() {
     let rounds = run(&mut report, &Zone::default());
     assert!(rounds.is_empty());
     assert_eq!(report.authres.as_deref(), Some("Authentication-Results: mx.test; none"));
+}
+
+#[test]
+fn the_question_budget_is_kept_and_what_it_cut_is_said() {
+    // The five-hop message needs 11 questions: a budget of 11 cuts nothing.
+    let mut report = analyze(FIVE_HOPS.as_bytes(), "five", &AnalyzeOptions::default()).expect("report");
+    let limits = Limits { max_questions: 11, ..Limits::default() };
+    run_with(&mut report, &five_hop_zone(), limits, None);
+    let summary = report.dns.as_ref().expect("summary");
+    assert_eq!((summary.questions, summary.notes.len()), (11, 0), "{:?}", summary.notes);
+    assert!(report.hops.iter().all(|h| h.iprev.as_ref().is_some_and(|i| i.result == IprevResult::Pass)));
+
+    // One fewer: one forward lookup is never asked and its check cannot pass.
+    let mut report = analyze(FIVE_HOPS.as_bytes(), "five", &AnalyzeOptions::default()).expect("report");
+    let limits = Limits { max_questions: 10, ..Limits::default() };
+    let rounds = run_with(&mut report, &five_hop_zone(), limits, None);
+    assert_eq!(rounds.iter().map(Vec::len).sum::<usize>(), 10);
+    let summary = report.dns.as_ref().expect("summary");
+    assert_eq!(summary.notes, ["1 DNS question not asked past the budget of 10 per message"]);
+    // The cut lookup is one of the sender's other PTR names: recorded as
+    // failed, while the name that matched still decides the verdict.
+    let sender = report.hops[4].iprev.as_ref().expect("checked");
+    let failed: Vec<&String> = sender
+        .forward_status
+        .iter()
+        .filter_map(|(name, status)| match status {
+            iprev_core::iprev::ForwardStatus::TempFailure(why) if why.contains("budget of 10 DNS questions") => Some(name),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failed.len(), 1, "{:?}", sender.forward_status);
+    assert_eq!(sender.result, IprevResult::Pass);
+}
+
+#[test]
+fn a_stopped_check_ends_in_temperror_naming_the_deadline() {
+    let mut report = analyze(FIVE_HOPS.as_bytes(), "five", &AnalyzeOptions::default()).expect("report");
+    // Stopped before any answer came back.
+    let rounds = run_with(&mut report, &five_hop_zone(), Limits::default(), Some(0));
+    assert!(rounds.is_empty());
+    let sender = report.hops[4].iprev.as_ref().expect("checked");
+    assert_eq!(sender.result, IprevResult::Temperror);
+    assert!(sender.reason.contains("deadline of 30 s"), "{}", sender.reason);
+    let summary = report.dns.as_ref().expect("summary");
+    assert_eq!(summary.notes[0], "stopped early: no answers within the message's deadline of 30 s");
+    assert!(summary.notes[1].ends_with("not asked after the check was stopped"), "{:?}", summary.notes);
+
+    // Stopped after the PTR round: the forward lookups are never asked.
+    let mut report = analyze(FIVE_HOPS.as_bytes(), "five", &AnalyzeOptions::default()).expect("report");
+    let rounds = run_with(&mut report, &five_hop_zone(), Limits::default(), Some(1));
+    assert_eq!(rounds.len(), 1);
+    let first = report.hops[0].iprev.as_ref().expect("checked");
+    assert_eq!(first.result, IprevResult::Temperror);
+    assert_eq!(first.ptr, ["app.sender.example.net"]);
+    assert!(first.reason.contains("deadline of 30 s"), "{}", first.reason);
+    // The sender hop still passes: its HELO name's address, asked in the
+    // first round, is also its PTR name's forward answer.
+    assert_eq!(report.hops[4].iprev.as_ref().map(|i| i.result), Some(IprevResult::Pass));
+}
+
+#[test]
+fn a_hundred_public_hops_fit_the_default_budget_exactly() {
+    use iprev_core::limits::{MAX_QUESTIONS_PER_MESSAGE, MAX_RECEIVED_HOPS};
+    let build = |extra_name: bool| {
+        let mut message = String::new();
+        let mut zone = Zone::default();
+        for n in 0..MAX_RECEIVED_HOPS {
+            let ip = format!("81.2.{}.{}", 1 + n / 200, 1 + n % 200);
+            let name = format!("relay{n}.example.net");
+            let _ = write!(
+                message,
+                "Received: from {name} ({name} [{ip}]) by mx{n}.example.org with ESMTP id Q{n}; Wed, 4 Jan 2023 10:00:00 +0000\r\n"
+            );
+            let reverse = iprev_core::dns::reverse_name(ip.parse().expect("ip"));
+            zone.insert(&reverse, 60, ptr(&name));
+            zone.insert(&name, 60, a(&ip));
+            if extra_name && n == 0 {
+                zone.insert(&reverse, 60, ptr("second.example.net"));
+                zone.insert("second.example.net", 60, a(&ip));
+            }
+        }
+        message.push_str("Subject: loop\r\n\r\n");
+        (message, zone)
+    };
+    // 100 addresses, one PTR name each: 200 questions, the budget exactly.
+    let (message, zone) = build(false);
+    let mut report = analyze(message.as_bytes(), "m", &AnalyzeOptions::default()).expect("report");
+    run(&mut report, &zone);
+    let summary = report.dns.as_ref().expect("summary");
+    assert_eq!((summary.questions, summary.notes.len()), (MAX_QUESTIONS_PER_MESSAGE, 0), "{:?}", summary.notes);
+
+    // One more PTR name: one question past the budget, and the report says so.
+    let (message, zone) = build(true);
+    let mut report = analyze(message.as_bytes(), "m", &AnalyzeOptions::default()).expect("report");
+    run(&mut report, &zone);
+    let summary = report.dns.as_ref().expect("summary");
+    assert_eq!(summary.questions, MAX_QUESTIONS_PER_MESSAGE);
+    assert_eq!(summary.notes, ["1 DNS question not asked past the budget of 200 per message"]);
 }

@@ -45,7 +45,7 @@ pub async fn ask(options: &Options, question: &Question) -> (Response, Option<Fa
 
 /// Resolves after `ms` milliseconds (`setTimeout` on whatever global this
 /// runs in: a page, a worker, an extension's service worker).
-async fn sleep(ms: u32) {
+pub async fn sleep(ms: u32) {
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
         let global = js_sys::global();
         let set_timeout = js_sys::Reflect::get(&global, &"setTimeout".into()).unwrap_or(JsValue::UNDEFINED);

@@ -72,6 +72,11 @@ pub async fn check(
     let mut live = LiveCheck::new(&report, options.limits());
     let mut unreachable = 0usize;
     let mut fetched = 0usize;
+    // The message's total deadline (limits::MESSAGE_DEADLINE_MS by default):
+    // the core has no clock, so the bridge stops the check when it passes.
+    let deadline_at = js_sys::Date::now() + f64::from(options.deadline_ms);
+    let deadline_reason =
+        format!("no answers within the message's deadline of {} s", f64::from(options.deadline_ms) / 1000.0);
     while !live.is_finished() {
         let round: Vec<Question> = std::iter::from_fn(|| live.poll_question()).collect();
         if round.is_empty() {
@@ -84,7 +89,25 @@ pub async fn check(
                 None => to_fetch.push(question),
             }
         }
-        let answers = join::join_all(to_fetch.iter().map(|q| fetch::ask(&options, q)).collect()).await;
+        if to_fetch.is_empty() {
+            continue;
+        }
+        let left_ms = deadline_at - js_sys::Date::now();
+        let answers = if left_ms <= 0.0 {
+            None
+        } else {
+            let round = join::join_all(to_fetch.iter().map(|q| fetch::ask(&options, q)).collect());
+            // `left_ms` is at most `deadline_ms`, a u32: the cast cannot truncate.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            match join::race(round, fetch::sleep(left_ms.ceil() as u32)).await {
+                join::First::Left(answers) => Some(answers),
+                join::First::Right(()) => None,
+            }
+        };
+        let Some(answers) = answers else {
+            live.stop(&deadline_reason);
+            break;
+        };
         fetched += to_fetch.len();
         for (question, (response, failure)) in to_fetch.iter().zip(answers) {
             if let iprev_core::iprev::Response::Answer(answer) = &response {

@@ -27,6 +27,8 @@ pub struct Options {
     pub format: Format,
     /// Milliseconds to wait for each answer.
     pub timeout_ms: u32,
+    /// Milliseconds for the whole live check of the message, all rounds.
+    pub deadline_ms: u32,
     /// PTR names per address whose forward lookups are made.
     pub max_ptr_names: usize,
     /// The authserv-id of the `Authentication-Results` line.
@@ -44,7 +46,8 @@ impl Default for Options {
         Self {
             resolvers: vec![DEFAULT_RESOLVER.to_string()],
             format: Format::Wire,
-            timeout_ms: 5000,
+            timeout_ms: iprev_core::limits::DEFAULT_QUERY_TIMEOUT_MS,
+            deadline_ms: iprev_core::limits::MESSAGE_DEADLINE_MS,
             max_ptr_names: 10,
             authserv_id: "iprev".to_string(),
             receiver_domains: Vec::new(),
@@ -70,8 +73,17 @@ impl Options {
         if !value.is_object() {
             return Err("must be an object".to_string());
         }
-        const KNOWN: [&str; 8] =
-            ["resolvers", "format", "timeoutMs", "maxPtrNames", "authservId", "receiverDomains", "allHops", "source"];
+        const KNOWN: [&str; 9] = [
+            "resolvers",
+            "format",
+            "timeoutMs",
+            "deadlineMs",
+            "maxPtrNames",
+            "authservId",
+            "receiverDomains",
+            "allHops",
+            "source",
+        ];
         for key in js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>()).iter() {
             let key = key.as_string().unwrap_or_default();
             if !KNOWN.contains(&key.as_str()) {
@@ -88,6 +100,9 @@ impl Options {
         };
         if let Some(ms) = js::number(value, "timeoutMs")? {
             options.timeout_ms = ms;
+        }
+        if let Some(ms) = js::number(value, "deadlineMs")? {
+            options.deadline_ms = ms;
         }
         if let Some(n) = js::number(value, "maxPtrNames")? {
             options.max_ptr_names = n as usize;
@@ -116,6 +131,9 @@ impl Options {
         }
         if !(100..=60_000).contains(&self.timeout_ms) {
             return Err(BridgeError::new(Kind::Options, "options: timeoutMs must be between 100 and 60000"));
+        }
+        if !(1_000..=300_000).contains(&self.deadline_ms) {
+            return Err(BridgeError::new(Kind::Options, "options: deadlineMs must be between 1000 and 300000"));
         }
         if self.authserv_id.is_empty() || self.authserv_id.chars().any(char::is_control) {
             return Err(BridgeError::new(Kind::Options, "options: authservId must be a non-empty name"));

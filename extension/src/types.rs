@@ -16,6 +16,7 @@ export interface CheckOptions {
   resolvers?: string[];
   format?: "wire" | "json";
   timeoutMs?: number;
+  deadlineMs?: number;
   maxPtrNames?: number;
   authservId?: string;
   receiverDomains?: string[];
@@ -104,7 +105,7 @@ export interface AuthResults {
 }
 export interface ReceivedSpf { result: string; comment: string | null; pairs: Record<string, string>; }
 
-export interface DnsSummary { resolver: string; questions: number; rounds: number; failed: number; }
+export interface DnsSummary { resolver: string; questions: number; rounds: number; failed: number; notes?: string[]; }
 
 export interface Report {
   source: string;

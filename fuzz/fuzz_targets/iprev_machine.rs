@@ -54,7 +54,7 @@ fuzz_target!(|data: &[u8]| {
     } else {
         IpAddr::V6(Ipv6Addr::new(0x2a02, 0xcf40, 0, 0, 0, 0, 0, 0x25))
     };
-    let limits = Limits { max_ptr_names: usize::from(choices.next() % 12) + 1, max_cname_chain: usize::from(choices.next() % 9) };
+    let limits = Limits { max_ptr_names: usize::from(choices.next() % 12) + 1, max_cname_chain: usize::from(choices.next() % 9), ..Limits::default() };
     let budget = 1 + limits.max_cname_chain + limits.max_ptr_names * (1 + limits.max_cname_chain);
     let Ok(mut check) = IprevCheck::new(ip, limits) else { return };
     let mut asked = 0;

@@ -182,3 +182,28 @@ test('timings: first report offline, verdict over DoH', async () => {
   console.log(`page load to first report (offline): ${timings.loadToFirstReportOfflineMs} ms; verdict over loopback DoH: ${timings.verdictOverLoopbackDohMs} ms`);
   await context.close();
 });
+
+test('a slow resolver is cut off at the message deadline: temperror, and the report says why', async () => {
+  const slow = await startDoh(join(ROOT, 'tests', 'e2e', 'zone.txt'), ['--fault', '*=delay-4000']);
+  try {
+    const { page, context } = await openPage();
+    const input = [...repoFile('samples/postfix-to-postfix.eml')];
+    const { report, elapsed } = await page.evaluate(
+      async ({ input, url }) => {
+        const bridge = await import('./pkg/iprev_extension.js');
+        const t0 = performance.now();
+        const report = await bridge.check(new Uint8Array(input), { resolvers: [url], timeoutMs: 10000, deadlineMs: 1000 });
+        return { report, elapsed: performance.now() - t0 };
+      },
+      { input, url: slow.url },
+    );
+    const sender = report.hops[report.sender_hop].iprev;
+    assert.equal(sender.result, 'temperror');
+    assert.match(sender.reason, /deadline of 1 s/);
+    assert.deepEqual(report.dns.notes.slice(0, 1), ["stopped early: no answers within the message's deadline of 1 s"]);
+    assert.ok(elapsed >= 950 && elapsed < 2500, `stopped after ${elapsed} ms`);
+    await context.close();
+  } finally {
+    slow.stop();
+  }
+});

@@ -249,7 +249,11 @@ function verdictsSection(report) {
 
 /** @param {Report} report */
 function notesSection(report) {
-  const notes = [...report.notes, ...report.hops.flatMap((hop) => hop.notes.map((n) => t('hopNote', hop.index, n)))];
+  const notes = [
+    ...report.notes,
+    ...(report.dns?.notes ?? []),
+    ...report.hops.flatMap((hop) => hop.notes.map((n) => t('hopNote', hop.index, n))),
+  ];
   if (!notes.length) return null;
   return h('section', { className: 'notes' }, [h('h3', { text: t('notesTitle') }), h('ul', {}, notes.map((n) => h('li', { text: n })))]);
 }

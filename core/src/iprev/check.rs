@@ -35,11 +35,14 @@ pub struct Limits {
     pub max_ptr_names: usize,
     /// CNAME links followed from one name, in either direction.
     pub max_cname_chain: usize,
+    /// Distinct questions per message's live check (see
+    /// [`crate::limits::MAX_QUESTIONS_PER_MESSAGE`]); a single check ignores it.
+    pub max_questions: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_ptr_names: 10, max_cname_chain: 8 }
+        Self { max_ptr_names: 10, max_cname_chain: 8, max_questions: crate::limits::MAX_QUESTIONS_PER_MESSAGE }
     }
 }
 

@@ -1,4 +1,6 @@
 //! Shared by the corpus tests: where the test data lives.
+// Each test crate compiles this module on its own and uses a part of it.
+#![allow(dead_code)]
 
 use std::path::PathBuf;
 
