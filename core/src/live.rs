@@ -121,7 +121,8 @@ impl LiveCheck {
             return Some(why.clone());
         }
         let planned = self.questions + self.outgoing.len();
-        (planned >= self.budget).then(|| format!("not asked: the budget of {} DNS questions per message is spent", self.budget))
+        (planned >= self.budget)
+            .then(|| format!("not asked: the budget of {} DNS questions per message is spent", self.budget))
     }
 
     /// Collects what the machines want to ask, answering from what is known.

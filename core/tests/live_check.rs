@@ -222,7 +222,9 @@ fn the_question_budget_is_kept_and_what_it_cut_is_said() {
         .forward_status
         .iter()
         .filter_map(|(name, status)| match status {
-            iprev_core::iprev::ForwardStatus::TempFailure(why) if why.contains("budget of 10 DNS questions") => Some(name),
+            iprev_core::iprev::ForwardStatus::TempFailure(why) if why.contains("budget of 10 DNS questions") => {
+                Some(name)
+            }
             _ => None,
         })
         .collect();
