@@ -19,13 +19,18 @@ pub struct Cli {
 pub enum Command {
     /// Check messages: .eml files, directories of them, mbox files, or stdin.
     Check(CheckArgs),
+    /// Check messages and print one row per sending server (the same as
+    /// `check --summary`).
+    Summary(CheckArgs),
 }
 
 /// Options of `iprev check`.
 #[derive(Debug, clap::Args)]
+#[allow(clippy::struct_excessive_bools, reason = "one field per command-line switch")]
 pub struct CheckArgs {
-    /// Messages to check: an .eml file, a directory (every *.eml below it,
-    /// in sorted order), an mbox file, or `-` for standard input (the
+    /// Messages to check: an .eml file, an mbox file, a directory (every
+    /// *.eml and *.mbox below it and every message of a Maildir's cur/ and
+    /// new/, recursively, in sorted order), or `-` for standard input (the
     /// default when no path is given).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -47,6 +52,17 @@ pub struct CheckArgs {
     #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
     pub timeout: f64,
 
+    /// Seconds for one message's whole live check (every round, retries
+    /// and waiting for a free connection slot included); what is still
+    /// unanswered then ends in temperror.
+    #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
+    pub deadline: f64,
+
+    /// DNS questions in flight at once across the whole run (the default
+    /// stays well under public resolvers' rate limits).
+    #[arg(long, default_value_t = 16, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub max_concurrent: u16,
+
     /// Answer every DNS question from this zone file (RFC 1035 master-file
     /// format) instead of the network: test planned records before
     /// publishing them.
@@ -66,7 +82,18 @@ pub struct CheckArgs {
     #[arg(long, default_value = "iprev", value_name = "ID")]
     pub authserv_id: String,
 
-    /// Output format [default: text on a terminal, json otherwise].
+    /// Print one row per sending server (the sender hop's address) across
+    /// all messages instead of one report per message.
+    #[arg(long)]
+    pub summary: bool,
+
+    /// Print a line of run statistics on standard error at the end:
+    /// messages, bytes, DNS questions needed, asked and distinct, wall time.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// Output format [default: text on a terminal, json otherwise]. `csv`
+    /// is for summaries; `authres` for reports.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
 
@@ -89,6 +116,8 @@ pub enum Format {
     Json,
     /// One RFC 8601 Authentication-Results header per message.
     Authres,
+    /// CSV (RFC 4180), one row per sending server: with `--summary` only.
+    Csv,
 }
 
 /// How DNS questions are sent.

@@ -1,35 +1,75 @@
-//! `iprev check`: read every input, analyse it, check it live, print it.
+//! `iprev check` and `iprev summary`: read every input, analyse the messages
+//! on all cores, check them live through one DNS cache shared by the whole
+//! run, and print the results in input order.
+//!
+//! The pipeline: a reader thread turns the PATH arguments into messages, one
+//! at a time (an archive is never held in memory whole), and hands them over
+//! a bounded channel; each message is analysed and checked in its own task
+//! on a multi-threaded runtime; at most [`Run::window`] messages are in
+//! flight, and results leave in the order the messages came in.
 
 use crate::args::{CheckArgs, ColorChoice, Format, ResolverFormat};
-use crate::exit;
 use crate::inputs::{self, Item, Source};
+use crate::progress::Progress;
 use crate::resolve::{Answerer, Doh, WireFormat};
+use crate::shared_dns::SharedDns;
 use crate::style::Painter;
-use crate::{progress, render_text};
+use crate::summary::Summary;
+use crate::{exit, render_text};
+use futures_util::StreamExt;
 use iprev_core::dns::Question;
 use iprev_core::iprev::Limits;
 use iprev_core::live::{LiveCheck, LiveSettings};
 use iprev_core::report::Report;
 use iprev_core::zone::Zone;
 use iprev_core::{AnalyzeOptions, analyze, route::RouteOptions};
+use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// Messages waiting between the reader thread and the workers.
+const CHANNEL_MESSAGES: usize = 64;
 
 /// Everything a run needs besides its inputs.
 struct Run {
     format: Format,
     painter: Painter,
     options: AnalyzeOptions,
-    answerer: Option<Answerer>,
-    runtime: Option<tokio::runtime::Runtime>,
+    dns: Option<SharedDns>,
     limits: Limits,
     authserv_id: String,
     all_hops: bool,
+    summary: bool,
+    deadline: Duration,
+    max_concurrent: usize,
 }
 
-fn setup(args: &CheckArgs) -> Result<Run, String> {
+/// What one input became.
+struct Done {
+    /// Bytes for standard output (nothing in summary mode).
+    output: Vec<u8>,
+    /// A line for standard error.
+    warning: Option<String>,
+    /// This input's exit code.
+    code: u8,
+    /// The report, kept for the summary.
+    report: Option<Report>,
+    /// Bytes of the message read (0 for an unreadable input).
+    bytes: usize,
+}
+
+fn setup(args: &CheckArgs, summary: bool) -> Result<Run, String> {
     let stdout_tty = io::stdout().is_terminal();
     let format = args.format.unwrap_or(if stdout_tty { Format::Text } else { Format::Json });
+    match (summary, format) {
+        (true, Format::Authres) => {
+            return Err("--format authres is one line per message; a summary is text, json or csv".to_string());
+        }
+        (false, Format::Csv) => return Err("--format csv needs --summary (or the summary command)".to_string()),
+        _ => {}
+    }
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -37,6 +77,9 @@ fn setup(args: &CheckArgs) -> Result<Run, String> {
     };
     if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 300.0) {
         return Err(format!("--timeout {} is not between 0 and 300 seconds", args.timeout));
+    }
+    if !(args.deadline.is_finite() && args.deadline > 0.0 && args.deadline <= 3600.0) {
+        return Err(format!("--deadline {} is not between 0 and 3600 seconds", args.deadline));
     }
     if args.authserv_id.is_empty() || args.authserv_id.chars().any(char::is_control) {
         return Err("--authserv-id must be a non-empty name".to_string());
@@ -54,150 +97,274 @@ fn setup(args: &CheckArgs) -> Result<Run, String> {
         };
         Some(Answerer::Doh(Doh::new(args.resolvers.clone(), wire, Duration::from_secs_f64(args.timeout))?))
     };
-    let runtime = match answerer {
-        Some(_) => Some(
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| format!("cannot start the I/O runtime: {e}"))?,
-        ),
-        None => None,
-    };
+    let max_concurrent = usize::from(args.max_concurrent);
     Ok(Run {
         format,
         painter: Painter::new(color),
         options: AnalyzeOptions { route: RouteOptions { receiver_domains: args.receiver_domains.clone() } },
-        answerer,
-        runtime,
+        dns: answerer.map(|answerer| SharedDns::new(answerer, max_concurrent)),
         limits: Limits { max_ptr_names: usize::from(args.max_ptr_names), ..Limits::default() },
         authserv_id: args.authserv_id.clone(),
         all_hops: args.all_hops,
+        summary,
+        deadline: Duration::from_secs_f64(args.deadline),
+        max_concurrent,
     })
 }
 
-/// Runs `iprev check`; returns the exit code.
-pub fn run(args: &CheckArgs) -> u8 {
+/// Runs `iprev check` (`summary`: `iprev summary` or `check --summary`);
+/// returns the exit code.
+pub fn run(args: &CheckArgs, summary: bool) -> u8 {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let run = match setup(args) {
-        Ok(run) => run,
+    let run = match setup(args, summary || args.summary) {
+        Ok(run) => Arc::new(run),
         Err(message) => {
             eprintln!("iprev: {message}");
             return exit::INPUT_ERROR;
         }
     };
-    let plan = inputs::plan(&args.paths);
-    let mut progress = progress::Progress::new(plan.len());
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let mut code = exit::OK;
-    let mut first = true;
-    for entry in plan {
-        let mut write_result = Ok(());
-        let mut handle = |item: Item, out: &mut dyn Write| {
-            if write_result.is_ok() {
-                write_result = run.emit(item, out, &mut first, &mut code);
-            }
-        };
-        match entry {
-            Ok(source) => {
-                if let Source::File(path) = &source {
-                    progress.advance(&inputs::display(path));
-                }
-                inputs::read_source(&source, &mut |item| handle(item, &mut out));
-            }
-            Err(item) => handle(item, &mut out),
-        }
-        if let Err(e) = write_result.and_then(|()| out.flush()) {
-            if e.kind() == io::ErrorKind::BrokenPipe {
-                return code;
-            }
-            eprintln!("iprev: cannot write output: {e}");
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(threads).enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("iprev: cannot start the runtime: {e}");
             return exit::INPUT_ERROR;
         }
+    };
+    let plan = inputs::plan(&args.paths);
+    let progress = Progress::new(plan.len());
+    let files_read = Arc::new(AtomicUsize::new(0));
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Item>(CHANNEL_MESSAGES);
+    let reader = {
+        let files_read = Arc::clone(&files_read);
+        std::thread::spawn(move || read_all(plan, &sender, &files_read))
+    };
+    let started = Instant::now();
+    let outcome = runtime.block_on(consume(Arc::clone(&run), receiver, progress, &files_read));
+    // On a closed output the reader may still be blocked on its input: leave it.
+    if outcome.finished {
+        let _ = reader.join();
     }
-    progress.finish();
-    code
+    if args.stats {
+        print_stats(&run, &outcome, started.elapsed());
+    }
+    outcome.code
+}
+
+/// The reader thread: every input, message by message, into the channel.
+fn read_all(plan: Vec<Result<Source, Item>>, sender: &tokio::sync::mpsc::Sender<Item>, files_read: &AtomicUsize) {
+    for entry in plan {
+        let mut open = true;
+        match entry {
+            Ok(source) => inputs::read_source(&source, &mut |item| {
+                open = open && sender.blocking_send(item).is_ok();
+            }),
+            Err(item) => open = sender.blocking_send(item).is_ok(),
+        }
+        files_read.fetch_add(1, Ordering::Relaxed);
+        if !open {
+            return;
+        }
+    }
+}
+
+/// What the whole run came to.
+struct Outcome {
+    code: u8,
+    messages: usize,
+    bytes: usize,
+    /// False when output stopped early (a closed pipe, a write error).
+    finished: bool,
+}
+
+/// Takes messages from the channel, processes up to [`Run::window`] at
+/// once, writes results in input order.
+async fn consume(
+    run: Arc<Run>,
+    receiver: tokio::sync::mpsc::Receiver<Item>,
+    mut progress: Progress,
+    files_read: &AtomicUsize,
+) -> Outcome {
+    let items = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|item| (item, receiver))
+    });
+    let results = items
+        .map(|item| {
+            let run = Arc::clone(&run);
+            tokio::spawn(async move { run.process(item).await })
+        })
+        .buffered(run.window());
+    let mut results = std::pin::pin!(results);
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut outcome = Outcome { code: exit::OK, messages: 0, bytes: 0, finished: true };
+    let mut summary = Summary::default();
+    let mut first = true;
+    while let Some(joined) = results.next().await {
+        let done = joined.unwrap_or_else(|e| Done::failed("internal error", &e.to_string()));
+        outcome.code = exit::worst(outcome.code, done.code);
+        if done.bytes > 0 {
+            outcome.messages += 1;
+            outcome.bytes += done.bytes;
+        }
+        progress.update(files_read.load(Ordering::Relaxed), outcome.messages);
+        if let Some(warning) = &done.warning {
+            progress.clear();
+            eprintln!("iprev: {warning}");
+        }
+        if let Some(report) = &done.report {
+            summary.add(report);
+        } else if run.summary && done.code == exit::INPUT_ERROR {
+            summary.unreadable += 1;
+        }
+        let separator = run.format == Format::Text && !done.output.is_empty() && !std::mem::take(&mut first);
+        let written = if separator { out.write_all(b"\n") } else { Ok(()) }.and_then(|()| out.write_all(&done.output));
+        if let Err(e) = written {
+            return stop_on(&e, outcome);
+        }
+    }
+    progress.clear();
+    if run.summary {
+        let text = match run.format {
+            Format::Csv => summary.to_csv(),
+            Format::Json => summary.to_json(),
+            Format::Text | Format::Authres => summary.to_text(),
+        };
+        if let Err(e) = out.write_all(text.as_bytes()) {
+            return stop_on(&e, outcome);
+        }
+    }
+    if let Err(e) = out.flush() {
+        return stop_on(&e, outcome);
+    }
+    outcome
+}
+
+/// Ends the run on a write error: quietly for a closed pipe (`| head`).
+fn stop_on(error: &io::Error, mut outcome: Outcome) -> Outcome {
+    outcome.finished = false;
+    if error.kind() != io::ErrorKind::BrokenPipe {
+        eprintln!("iprev: cannot write output: {error}");
+        outcome.code = exit::INPUT_ERROR;
+    }
+    outcome
+}
+
+fn print_stats(run: &Run, outcome: &Outcome, elapsed: Duration) {
+    let seconds = elapsed.as_secs_f64().max(1e-9);
+    #[allow(clippy::cast_precision_loss, reason = "statistics")]
+    let (rate, megabytes) = (outcome.messages as f64 / seconds, outcome.bytes as f64 / 1e6);
+    let mut line =
+        format!("iprev: {} messages, {megabytes:.1} MB in {seconds:.2} s ({rate:.0} messages/s)", outcome.messages);
+    if let Some(dns) = &run.dns {
+        let _ = write!(
+            line,
+            "; DNS: {} questions needed, {} asked, {} retried",
+            dns.requests(),
+            dns.asked(),
+            dns.retries()
+        );
+    }
+    eprintln!("{line}");
+}
+
+impl Done {
+    /// An input that gave no report.
+    fn failed(source: &str, message: &str) -> Self {
+        Self {
+            output: Vec::new(),
+            warning: Some(format!("{source}: {message}")),
+            code: exit::INPUT_ERROR,
+            report: None,
+            bytes: 0,
+        }
+    }
 }
 
 impl Run {
-    fn emit(&self, item: Item, out: &mut dyn Write, first: &mut bool, code: &mut u8) -> io::Result<()> {
+    /// Messages in flight at once: enough to keep every DNS slot busy with
+    /// questions from different messages, and every core parsing.
+    fn window(&self) -> usize {
+        if self.dns.is_some() { (self.max_concurrent * 4).max(64) } else { 256 }
+    }
+
+    async fn process(&self, item: Item) -> Done {
         match item {
             Item::Message { source, bytes } => match analyze(&bytes, &source, &self.options) {
                 Ok(mut report) => {
-                    self.check_live(&mut report);
-                    if report.dns.is_some() {
-                        *code = exit::worst(*code, exit::for_report(&report, self.all_hops));
+                    let size = bytes.len().max(1);
+                    drop(bytes);
+                    let mut code = exit::OK;
+                    if let Some(dns) = &self.dns {
+                        self.check_live(dns, &mut report).await;
+                        code = exit::for_report(&report, self.all_hops);
                     }
-                    self.write(&report, out, first)
+                    let output = if self.summary { Vec::new() } else { self.render(&report) };
+                    let report = self.summary.then_some(report);
+                    Done { output, warning: None, code, report, bytes: size }
                 }
-                Err(e) => {
-                    *code = exit::worst(*code, exit::INPUT_ERROR);
-                    self.report_error(out, &source, "input", &e.to_string())
-                }
+                Err(e) => self.error(&source, "input", &e.to_string()),
             },
-            Item::Error { source, message } => {
-                *code = exit::worst(*code, exit::INPUT_ERROR);
-                self.report_error(out, &source, "io", &message)
-            }
-        }
-    }
-
-    /// Drives the core's live check: every round's questions concurrently.
-    fn check_live(&self, report: &mut Report) {
-        let (Some(answerer), Some(runtime)) = (&self.answerer, &self.runtime) else { return };
-        let mut live = LiveCheck::new(report, self.limits);
-        runtime.block_on(async {
-            while !live.is_finished() {
-                let round: Vec<Question> = std::iter::from_fn(|| live.poll_question()).collect();
-                if round.is_empty() {
-                    break;
-                }
-                let answers = futures_util::future::join_all(round.iter().map(|q| answerer.ask(q))).await;
-                for (question, answer) in round.iter().zip(answers) {
-                    live.handle_answer(question, answer);
-                }
-            }
-        });
-        let settings = LiveSettings {
-            authserv_id: self.authserv_id.clone(),
-            resolver: answerer.label(),
-            advise_all_hops: self.all_hops,
-        };
-        live.apply(report, &settings);
-    }
-
-    fn write(&self, report: &Report, out: &mut dyn Write, first: &mut bool) -> io::Result<()> {
-        match self.format {
-            Format::Json => {
-                serde_json::to_writer(&mut *out, report)?;
-                out.write_all(b"\n")
-            }
-            Format::Authres => {
-                let line = report
-                    .authres
-                    .clone()
-                    .unwrap_or_else(|| format!("Authentication-Results: {}; none", self.authserv_id));
-                writeln!(out, "{}", render_text::clean(&line))
-            }
-            Format::Text => {
-                if !std::mem::take(first) {
-                    out.write_all(b"\n")?;
-                }
-                out.write_all(render_text::render(report, self.painter, self.answerer.is_none()).as_bytes())
-            }
+            Item::Error { source, message } => self.error(&source, "io", &message),
         }
     }
 
     /// An unreadable input: named on stderr, and in JSON mode also as a line
     /// `{"source": ..., "error": {"kind": ..., "message": ...}}` so a stream
     /// keeps one line per input.
-    fn report_error(&self, out: &mut dyn Write, source: &str, kind: &str, message: &str) -> io::Result<()> {
-        eprintln!("iprev: {source}: {message}");
-        if self.format == Format::Json {
+    fn error(&self, source: &str, kind: &str, message: &str) -> Done {
+        let mut done = Done::failed(source, message);
+        if self.format == Format::Json && !self.summary {
             let line = serde_json::json!({"source": source, "error": {"kind": kind, "message": message}});
-            serde_json::to_writer(&mut *out, &line)?;
-            out.write_all(b"\n")?;
+            done.output = format!("{line}\n").into_bytes();
         }
-        Ok(())
+        done
+    }
+
+    /// Drives the core's live check: each round's questions concurrently,
+    /// through the shared cache, until done or past the deadline.
+    async fn check_live(&self, dns: &SharedDns, report: &mut Report) {
+        let mut live = LiveCheck::new(report, self.limits);
+        let deadline = tokio::time::Instant::now() + self.deadline;
+        while !live.is_finished() {
+            let round: Vec<Question> = std::iter::from_fn(|| live.poll_question()).collect();
+            if round.is_empty() {
+                break;
+            }
+            let answers = futures_util::future::join_all(round.iter().map(|q| dns.ask(q)));
+            let Ok(answers) = tokio::time::timeout_at(deadline, answers).await else {
+                let why = format!("no answers within the message's deadline of {} s", self.deadline.as_secs_f64());
+                live.stop(&why);
+                break;
+            };
+            for (question, answer) in round.iter().zip(answers) {
+                live.handle_answer(question, answer);
+            }
+        }
+        let settings = LiveSettings {
+            authserv_id: self.authserv_id.clone(),
+            resolver: dns.label(),
+            advise_all_hops: self.all_hops,
+        };
+        live.apply(report, &settings);
+    }
+
+    /// One message's report in the chosen format.
+    fn render(&self, report: &Report) -> Vec<u8> {
+        match self.format {
+            Format::Json => {
+                let mut line = serde_json::to_vec(report).unwrap_or_default();
+                line.push(b'\n');
+                line
+            }
+            Format::Authres => {
+                let line = report
+                    .authres
+                    .clone()
+                    .unwrap_or_else(|| format!("Authentication-Results: {}; none", self.authserv_id));
+                format!("{}\n", render_text::clean(&line)).into_bytes()
+            }
+            Format::Text | Format::Csv => render_text::render(report, self.painter, self.dns.is_none()).into_bytes(),
+        }
     }
 }

@@ -43,8 +43,10 @@ pub enum Item {
     },
 }
 
-/// Expands PATH arguments: directories become their `*.eml` files (recursive,
-/// sorted); no argument means stdin. Unreadable paths become errors in place.
+/// Expands PATH arguments: a directory becomes the messages below it (every
+/// `*.eml` and `*.mbox` file, and every file in the `cur/` and `new/`
+/// folders of a Maildir), recursively, in sorted path order; no argument
+/// means stdin. Unreadable paths become errors in place.
 pub fn plan(paths: &[PathBuf]) -> Vec<Result<Source, Item>> {
     if paths.is_empty() {
         return vec![Ok(Source::Stdin)];
@@ -58,7 +60,7 @@ pub fn plan(paths: &[PathBuf]) -> Vec<Result<Source, Item>> {
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
                 let mut files = Vec::new();
-                collect_eml(path, &mut files, &mut out);
+                collect_messages(path, &mut files, &mut out);
                 files.sort();
                 out.extend(files.into_iter().map(|f| Ok(Source::File(f))));
             }
@@ -69,7 +71,16 @@ pub fn plan(paths: &[PathBuf]) -> Vec<Result<Source, Item>> {
     out
 }
 
-fn collect_eml(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Result<Source, Item>>) {
+/// True for a Maildir: a folder holding `cur`, `new` and `tmp`.
+fn is_maildir(dir: &Path) -> bool {
+    ["cur", "new", "tmp"].iter().all(|sub| dir.join(sub).is_dir())
+}
+
+fn has_extension(path: &Path, wanted: &str) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case(wanted))
+}
+
+fn collect_messages(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Result<Source, Item>>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
@@ -77,15 +88,36 @@ fn collect_eml(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Result<Sou
             return;
         }
     };
+    let maildir = is_maildir(dir);
     for entry in entries.flatten() {
         let path = entry.path();
         // Symbolic links to directories are not followed (no loops).
         let Ok(kind) = entry.file_type() else { continue };
         if kind.is_dir() {
-            collect_eml(&path, files, errors);
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("eml")) {
+            let name = entry.file_name();
+            if maildir && (name == "cur" || name == "new") {
+                collect_maildir_folder(&path, files, errors);
+            } else if !(maildir && name == "tmp") {
+                collect_messages(&path, files, errors);
+            }
+        } else if has_extension(&path, "eml") || has_extension(&path, "mbox") {
             files.push(path);
         }
+    }
+}
+
+/// Every regular file of a Maildir's `cur/` or `new/` is one message.
+fn collect_maildir_folder(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Result<Source, Item>>) {
+    match std::fs::read_dir(dir) {
+        Ok(entries) => files.extend(
+            entries
+                .flatten()
+                .filter(|e| {
+                    e.file_type().is_ok_and(|t| t.is_file()) && !e.file_name().to_string_lossy().starts_with('.')
+                })
+                .map(|e| e.path()),
+        ),
+        Err(e) => errors.push(Err(Item::Error { source: display(dir), message: describe(&e) })),
     }
 }
 

@@ -7,7 +7,9 @@ mod inputs;
 mod progress;
 mod render_text;
 mod resolve;
+mod shared_dns;
 mod style;
+mod summary;
 
 use args::{Cli, Command};
 use clap::Parser;
@@ -16,6 +18,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check(args) => ExitCode::from(check::run(&args)),
+        Command::Check(args) => ExitCode::from(check::run(&args, false)),
+        Command::Summary(args) => ExitCode::from(check::run(&args, true)),
     }
 }

@@ -1,44 +1,49 @@
-//! A one-line progress display on stderr, shown only when stderr is a
-//! terminal and there are many inputs.
+//! A one-line progress display on stderr while a long run goes on: shown
+//! only when stderr is a terminal, and only once a run has lasted long
+//! enough to need one.
 
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-/// Fewest inputs worth a progress line.
-const MIN_INPUTS: usize = 50;
+/// Runs shorter than this show no progress at all.
+const QUIET_START: Duration = Duration::from_millis(500);
 /// Least time between redraws.
 const REDRAW: Duration = Duration::from_millis(100);
 
-/// Progress over a known number of inputs.
+/// Progress over a known number of inputs (files, or stdin).
 pub struct Progress {
-    total: usize,
-    done: usize,
+    total_inputs: usize,
     enabled: bool,
+    started: Instant,
     last_draw: Option<Instant>,
 }
 
 impl Progress {
-    /// Progress over `total` inputs.
-    pub fn new(total: usize) -> Self {
-        Self { total, done: 0, enabled: total >= MIN_INPUTS && std::io::stderr().is_terminal(), last_draw: None }
+    /// Progress over `total_inputs` inputs.
+    pub fn new(total_inputs: usize) -> Self {
+        Self { total_inputs, enabled: std::io::stderr().is_terminal(), started: Instant::now(), last_draw: None }
     }
 
-    /// Marks the start of the next input.
-    pub fn advance(&mut self, name: &str) {
-        self.done += 1;
-        if !self.enabled || self.last_draw.is_some_and(|t| t.elapsed() < REDRAW) {
+    /// Shows how far the run is: inputs read, messages done.
+    pub fn update(&mut self, inputs_read: usize, messages: usize) {
+        if !self.enabled || self.started.elapsed() < QUIET_START || self.last_draw.is_some_and(|t| t.elapsed() < REDRAW)
+        {
             return;
         }
         self.last_draw = Some(Instant::now());
-        let name: String = name.chars().rev().take(50).collect::<Vec<_>>().into_iter().rev().collect();
+        let rate = messages as f64 / self.started.elapsed().as_secs_f64().max(1e-3);
         let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\r\x1b[2K[{}/{}] {}", self.done, self.total, crate::render_text::clean(&name));
+        let _ = write!(
+            err,
+            "\r\x1b[2K{inputs_read}/{} inputs read, {messages} messages checked ({rate:.0}/s)",
+            self.total_inputs
+        );
         let _ = err.flush();
     }
 
-    /// Clears the progress line.
-    pub fn finish(&mut self) {
-        if self.enabled && self.last_draw.is_some() {
+    /// Removes the progress line (before other stderr output, and at the end).
+    pub fn clear(&mut self) {
+        if self.last_draw.take().is_some() {
             let mut err = std::io::stderr().lock();
             let _ = write!(err, "\r\x1b[2K");
             let _ = err.flush();
