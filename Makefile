@@ -4,7 +4,7 @@
 CARGO ?= cargo
 SAMPLES := samples
 
-.PHONY: all setup test fuzz fuzz-smoke dist size demo demo-offline bench-live lint fmt bench bench-cli build release clean
+.PHONY: all setup test fuzz fuzz-smoke dist size demo demo-offline bench-live lint fmt bench bench-cli bench-peers bench-batch bench-memory build release clean
 
 all: test
 
@@ -68,6 +68,24 @@ bench-cli: setup
 	$(CARGO) build --release -p iprev-cli --locked
 	python3 bench/make_corpus.py --count 5000 --out target/bench-corpus
 	python3 bench/time_cli.py target/bench-corpus
+
+## bench-peers: offline throughput on 5,000 messages against SpamAssassin's and
+## Python mail-parser's Received parsers, in one run (installs both peers)
+bench-peers: setup
+	./bench/setup-peers.sh
+	$(CARGO) build --release -p iprev-cli --locked
+	BENCH_PYTHON=target/bench-venv/bin/python python3 bench/peers.py --count 5000
+
+## bench-batch: the 5,000 messages checked live against the test server with 20 ms
+## per answer: wall time, questions asked vs distinct (from the server's log)
+bench-batch: setup
+	$(CARGO) build --release -p iprev-cli -p iprev-doh-server --locked
+	python3 bench/batch_dns.py --count 5000 --latency-ms 20
+
+## bench-memory: peak RSS over one mbox of 5,000 and of 50,000 messages
+bench-memory: setup
+	$(CARGO) build --release -p iprev-cli --locked
+	python3 bench/memory.py --sizes 5000,50000
 
 build:
 	$(CARGO) build --workspace --locked

@@ -9,6 +9,7 @@ every MTA family and era) with the header fields real messages carry
 KiB. Deterministic: the same --count and --seed give the same files.
 
 Usage: bench/make_corpus.py --count 5000 --out target/bench-corpus
+       bench/make_corpus.py --count 50000 --mbox target/bench-50000.mbox
 """
 import argparse
 import glob
@@ -60,23 +61,45 @@ def synthetic(rng, received, n):
     ).encode("utf-8")
 
 
+def message(rng, received, messages, n):
+    if n % 3 == 0:
+        return rng.choice(messages).replace(b"Message-ID: <", b"Message-ID: <b%d." % n, 1)
+    return synthetic(rng, received, n)
+
+
+def write_mbox(args, rng, received, messages):
+    """The same messages in one mbox (mboxrd: body lines starting with
+    `From ` or `>From ` get one more `>`)."""
+    total = 0
+    os.makedirs(os.path.dirname(os.path.abspath(args.mbox)), exist_ok=True)
+    with open(args.mbox, "wb") as out:
+        for n in range(args.count):
+            data = message(rng, received, messages, n).replace(b"\r\n", b"\n")
+            lines = [b">" + line if line.lstrip(b">").startswith(b"From ") else line for line in data.split(b"\n")]
+            out.write(b"From bench@example.com Wed Jan  4 10:11:12 2023\n")
+            out.write(b"\n".join(lines).rstrip(b"\n") + b"\n\n")
+            total += len(data)
+    print("wrote %d messages, %.1f MB, to %s" % (args.count, total / 1e6, args.mbox))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=5000)
     parser.add_argument("--out", default="target/bench-corpus")
     parser.add_argument("--seed", type=int, default=8601)
+    parser.add_argument("--mbox", help="write one mbox file instead of a directory")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     received, messages = load()
+    if args.mbox:
+        write_mbox(args, rng, received, messages)
+        return
     os.makedirs(args.out, exist_ok=True)
     for old in glob.glob(os.path.join(args.out, "*", "*.eml")):
         os.remove(old)
     total = 0
     for n in range(args.count):
-        if n % 3 == 0:
-            data = rng.choice(messages).replace(b"Message-ID: <", b"Message-ID: <b%d." % n, 1)
-        else:
-            data = synthetic(rng, received, n)
+        data = message(rng, received, messages, n)
         sub = os.path.join(args.out, "%03d" % (n % 100))
         os.makedirs(sub, exist_ok=True)
         with open(os.path.join(sub, "m%06d.eml" % n), "wb") as f:

@@ -120,10 +120,11 @@ impl Summary {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{} messages, {} sending servers, {} messages with no sender hop",
+            "{} messages, {} sending servers, {} without a sender hop, {} unreadable inputs",
             self.messages,
             self.rows.len(),
-            self.without_sender
+            self.without_sender,
+            self.unreadable
         );
         let _ = writeln!(
             out,
@@ -156,6 +157,7 @@ impl Summary {
         let value = serde_json::json!({
             "messages": self.messages,
             "without_sender_hop": self.without_sender,
+            "unreadable": self.unreadable,
             "servers": self.rows(),
         });
         format!("{value}\n")

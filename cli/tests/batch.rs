@@ -130,6 +130,7 @@ fn summary_has_one_row_per_sending_server_in_json() {
     let doc: Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
     assert_eq!(doc["messages"], 10);
     assert_eq!(doc["without_sender_hop"], 1);
+    assert_eq!(doc["unreadable"], 0);
     let servers = doc["servers"].as_array().expect("rows");
     let rows: Vec<(&str, &str, u64)> = servers
         .iter()
@@ -167,7 +168,10 @@ fn summary_as_text_and_csv_and_check_summary_is_the_same_command() {
     assert!(hostile.contains(",'=HYPERLINK,"), "a formula is defused: {hostile}");
     let readable = iprev(&["summary", "--resolver", &server.url(), "--format", "text", &root.to_string_lossy()]);
     let readable = String::from_utf8_lossy(&readable.stdout);
-    assert!(readable.starts_with("11 messages, 4 sending servers, 1 messages with no sender hop"), "{readable}");
+    assert!(
+        readable.starts_with("11 messages, 4 sending servers, 1 without a sender hop, 0 unreadable inputs"),
+        "{readable}"
+    );
     assert!(readable.contains("svr01.contoso.local"));
     let wrong = iprev(&["check", "--format", "csv", "--offline", &root.to_string_lossy()]);
     assert_eq!(wrong.status.code(), Some(2));
