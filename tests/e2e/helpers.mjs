@@ -109,3 +109,108 @@ export function launch(extra = []) {
 export function repoFile(path) {
   return readFileSync(join(ROOT, path));
 }
+
+/**
+ * Reads one line of the DoH test server's --log: `at_ms method target
+ * question`, where the question is `NAME TYPE` or `-`; with --log-headers,
+ * four more fields end the line: `cookie=yes|no authorization=yes|no
+ * origin=VALUE referer=VALUE` (`-` when not sent).
+ * @param {string} line
+ */
+export function parseLogLine(line) {
+  const fields = line.split(' ');
+  /** @type {{cookie: boolean, authorization: boolean, origin: string | null, referer: string | null} | null} */
+  let sent = null;
+  const tail = fields.slice(-4);
+  if (fields.length >= 8 && tail.every((field, i) => field.startsWith(`${['cookie', 'authorization', 'origin', 'referer'][i]}=`))) {
+    fields.splice(-4);
+    const value = (/** @type {string} */ field) => field.slice(field.indexOf('=') + 1);
+    const text = (/** @type {string} */ field) => (value(field) === '-' ? null : value(field));
+    sent = { cookie: value(tail[0]) === 'yes', authorization: value(tail[1]) === 'yes', origin: text(tail[2]), referer: text(tail[3]) };
+  }
+  const [atMs, method, target, ...rest] = fields;
+  const question = rest.length === 2 ? { name: rest[0], type: rest[1] } : null;
+  return { atMs: Number(atMs), method, target, question, sent, line };
+}
+
+/**
+ * The privacy rule every browser test checks on the resolver's log: only
+ * DNS questions, each a reverse name (in-addr.arpa / ip6.arpa PTR) or a host
+ * name (A / AAAA) from `names` when given; the request target carries
+ * nothing but the query; no line holds any of `secrets` (subjects,
+ * addresses, body text of the messages checked).
+ * @param {string[]} lines
+ * @param {{names?: Iterable<string>, secrets?: string[]}} [expect]
+ */
+export function assertOnlyDnsNames(lines, expect = {}) {
+  const names = expect.names ? new Set([...expect.names].map((n) => n.toLowerCase())) : null;
+  for (const line of lines) {
+    const entry = parseLogLine(line);
+    if (!entry.question) throw new Error(`the resolver got a request without a DNS question: ${line}`);
+    const { name, type } = entry.question;
+    const reverse = /\.(in-addr|ip6)\.arpa$/i.test(name) && type === 'PTR';
+    const host = (type === 'A' || type === 'AAAA') && !/\.arpa$/i.test(name) && !/^[\d.]+$/.test(name) && !name.includes(':');
+    if (!reverse && !host) throw new Error(`the resolver was asked something other than a reverse name or a host name: ${line}`);
+    if (names && !names.has(name.toLowerCase())) throw new Error(`the resolver was asked about ${name}, a name not taken from the headers or DNS: ${line}`);
+    if (!/^\/dns-query\?dns=[A-Za-z0-9_-]+$/.test(entry.target) && !/^\/(dns-query|resolve)\?name=[^&]+&type=[A-Z]+$/.test(entry.target)) {
+      throw new Error(`the request target carries more than a DNS question: ${line}`);
+    }
+    for (const secret of expect.secrets ?? []) {
+      if (line.toLowerCase().includes(secret.toLowerCase())) throw new Error(`the resolver saw ${JSON.stringify(secret)}: ${line}`);
+    }
+  }
+}
+
+/**
+ * The reverse-lookup name of an IPv4 address.
+ * @param {string} ip
+ */
+export function reverseName(ip) {
+  return `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
+}
+
+/**
+ * Everything inside the extension's in-page panels, closed shadow roots
+ * included, read through the DevTools protocol (the page itself cannot see
+ * into them): the elements with their attributes, and the text.
+ * @param {import('playwright-core').BrowserContext} context
+ * @param {import('playwright-core').Page} page
+ * @returns {Promise<{elements: {name: string, attrs: Record<string, string>}[], text: string}>}
+ */
+export async function panelContents(context, page) {
+  const cdp = await context.newCDPSession(page);
+  const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+  await cdp.detach();
+  /** @type {{name: string, attrs: Record<string, string>}[]} */
+  const elements = [];
+  let text = '';
+  /** @param {any} node @param {boolean} inside */
+  const walk = (node, inside) => {
+    /** @type {Record<string, string>} */
+    const attrs = {};
+    for (let i = 0; i < (node.attributes ?? []).length; i += 2) attrs[node.attributes[i]] = node.attributes[i + 1];
+    const here = inside || 'data-iprev-panel' in attrs;
+    if (inside && node.nodeType === 1) elements.push({ name: node.nodeName.toLowerCase(), attrs });
+    if (inside && node.nodeType === 3) text += node.nodeValue;
+    for (const child of node.children ?? []) walk(child, here);
+    for (const shadow of node.shadowRoots ?? []) walk(shadow, here);
+  };
+  walk(root, false);
+  return { elements, text };
+}
+
+/**
+ * Waits until a panel shows a sender verdict; returns the result and the
+ * panel's contents.
+ * @param {import('playwright-core').BrowserContext} context
+ * @param {import('playwright-core').Page} page
+ */
+export async function panelVerdict(context, page) {
+  for (let i = 0; i < 150; i++) {
+    const contents = await panelContents(context, page);
+    const banner = contents.elements.find((e) => 'data-sender-result' in e.attrs && e.attrs['data-sender-result'] !== 'unchecked');
+    if (banner) return { result: banner.attrs['data-sender-result'], ...contents };
+    await page.waitForTimeout(100);
+  }
+  throw new Error('no verdict in the panel');
+}

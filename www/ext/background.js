@@ -7,7 +7,7 @@
 
 import init, { check } from '../pkg/iprev_extension.js';
 import { ext } from './api.js';
-import { fromThisExtension, parse } from './messages.js';
+import { fromThisExtension, validate } from './messages.js';
 import { load as loadPrefs, resolverUrl } from './prefs.js';
 import { findHeaderText } from './content/detect.js';
 
@@ -84,9 +84,18 @@ export async function runCheck(raw, source, key, tabId) {
 }
 
 ext.runtime.onMessage.addListener((message, sender, reply) => {
+  // Not from this extension (another extension, a web page): no answer at all.
   if (!fromThisExtension(sender)) return false;
-  const request = parse(message);
-  if (request?.type !== 'iprev:check') return false;
+  const checked = validate(message);
+  if ('error' in checked) {
+    reply({ ok: false, error: checked.error });
+    return false;
+  }
+  const request = checked.request;
+  if (request.type !== 'iprev:check') {
+    reply({ ok: false, error: `${request.type} is for a content script, not the background` });
+    return false;
+  }
   runCheck(request.raw, request.source, request.key, sender.tab?.id)
     .then((report) => reply({ ok: true, report }))
     .catch((error) => reply({ ok: false, error: String(error?.message ?? error) }));

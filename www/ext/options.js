@@ -37,7 +37,8 @@ form.addEventListener('submit', async (event) => {
       return;
     }
     const origin = `${new URL(url).origin}/*`;
-    const granted = await ext.permissions.request({ origins: [origin] });
+    // An origin outside optional_host_permissions (http://[::1], say) makes the request throw.
+    const granted = await ext.permissions.request({ origins: [origin] }).catch(() => false);
     if (!granted) {
       saved.textContent = t('optionsPermissionDenied', new URL(url).origin);
       return;

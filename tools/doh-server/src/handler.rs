@@ -73,7 +73,7 @@ impl Shared {
         }
     }
 
-    fn record(&self, question: Option<Question>, method: &str, raw_target: &str, body_len: usize) {
+    fn record(&self, question: Option<Question>, method: &str, raw_target: &str, body_len: usize, sent: Sent) {
         let mut log = lock(&self.log);
         let entry = LogEntry {
             question,
@@ -82,6 +82,10 @@ impl Shared {
             at_ms: u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX),
             raw_target: raw_target.to_string(),
             body_len,
+            cookie: sent.cookie,
+            authorization: sent.authorization,
+            origin: sent.origin,
+            referer: sent.referer,
         };
         let observer = lock(&self.observer).clone();
         if let Some(observer) = observer {
@@ -97,6 +101,29 @@ impl Shared {
     fn answer(&self, question: &Question) -> DnsAnswer {
         let zone = Arc::clone(&lock(&self.zone));
         zone.answer(question)
+    }
+}
+
+/// What a request said about its credentials and where it came from (for
+/// the log: whether cookies or credentials were sent, never their values).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Sent {
+    cookie: bool,
+    authorization: bool,
+    origin: Option<String>,
+    referer: Option<String>,
+}
+
+impl Sent {
+    fn of(request: &Request) -> Self {
+        let present = |name: &str| request.headers.iter().any(|(n, _)| n == name);
+        let value = |name: &str| request.header(name).map(|v| v.chars().take(2048).collect());
+        Self {
+            cookie: present("cookie"),
+            authorization: present("authorization") || present("proxy-authorization"),
+            origin: value("origin"),
+            referer: value("referer"),
+        }
     }
 }
 
@@ -127,10 +154,19 @@ pub(crate) fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
     }
 }
 
+/// A response sent one byte at a time, this long between bytes.
+#[derive(Debug, Clone, Copy)]
+enum Trickle {
+    /// Status line, header fields and body.
+    Whole(Duration),
+    /// The body only; the head goes at once.
+    Body(Duration),
+}
+
 /// What to do after a request was read and logged.
 enum Action {
     /// Send this, maybe later or slowly.
-    Respond { response: Response, delay: Duration, trickle: Option<Duration> },
+    Respond { response: Response, delay: Duration, trickle: Option<Trickle> },
     /// Close the connection without a word.
     Close,
 }
@@ -157,12 +193,12 @@ fn serve_connection(shared: &Shared, stream: TcpStream, id: u64) {
                 break;
             }
             ReadOutcome::Bad(bad) => {
-                shared.record(None, &bad.method, &bad.target, bad.body_len);
+                shared.record(None, &bad.method, &bad.target, bad.body_len, Sent::default());
                 (Action::now(Response::text(bad.status, &bad.reason)), false)
             }
             ReadOutcome::Request(request) => {
                 let (method, question, action) = route(shared, &request);
-                shared.record(question, &method, &request.target, request.body.len());
+                shared.record(question, &method, &request.target, request.body.len(), Sent::of(&request));
                 (action, request.keep_alive())
             }
         };
@@ -178,7 +214,18 @@ fn serve_connection(shared: &Shared, stream: TcpStream, id: u64) {
             break;
         }
         let bytes = response.to_bytes(!keep_alive);
-        if http::write_out(reader.stream(), &bytes, trickle, &|pause| shared.sleep(pause)).is_err() || !keep_alive {
+        // Trickling the body only: the head goes at once.
+        let (head, pause) = match trickle {
+            None => (bytes.len(), None),
+            Some(Trickle::Whole(pause)) => (0, Some(pause)),
+            Some(Trickle::Body(pause)) => (bytes.len() - response.body.len().min(bytes.len()), Some(pause)),
+        };
+        let (fast, slow) = bytes.split_at(head);
+        let sleep = |pause| shared.sleep(pause);
+        if http::write_out(reader.stream(), fast, None, &sleep).is_err()
+            || http::write_out(reader.stream(), slow, pause, &sleep).is_err()
+            || !keep_alive
+        {
             break;
         }
     }
@@ -296,7 +343,7 @@ struct Plan {
     wrong_question: bool,
     oversized: bool,
     delay: Duration,
-    trickle: Option<Duration>,
+    trickle: Option<Trickle>,
 }
 
 fn plan(question: &Question, answer: DnsAnswer, fault: Option<Fault>) -> Result<Plan, Action> {
@@ -325,7 +372,8 @@ fn plan(question: &Question, answer: DnsAnswer, fault: Option<Fault>) -> Result<
         Some(Fault::WrongId) => plan.wrong_id = true,
         Some(Fault::WrongQuestion) => plan.wrong_question = true,
         Some(Fault::Delay(delay)) => plan.delay = delay,
-        Some(Fault::Trickle(pause)) => plan.trickle = Some(pause),
+        Some(Fault::Trickle(pause)) => plan.trickle = Some(Trickle::Whole(pause)),
+        Some(Fault::TrickleBody(pause)) => plan.trickle = Some(Trickle::Body(pause)),
         Some(Fault::Oversized) => plan.oversized = true,
         Some(Fault::Redirect(location)) => {
             return Err(Action::now(Response::empty(302).with("Location", &location)));
@@ -525,6 +573,34 @@ mod tests {
         let empty = DnsAnswer::new(Rcode::NxDomain, vec![]);
         assert!(!json_body(&question, &empty).contains("Answer"));
         assert_eq!(cache_control(&empty), "max-age=0");
+    }
+
+    #[test]
+    fn credentials_and_origin_are_noted() {
+        let request = |headers: &[(&str, &str)]| Request {
+            method: "GET".to_string(),
+            target: "/dns-query".to_string(),
+            http11: true,
+            headers: headers.iter().map(|(n, v)| ((*n).to_string(), (*v).to_string())).collect(),
+            body: Vec::new(),
+        };
+        assert_eq!(Sent::of(&request(&[("accept", "application/dns-message")])), Sent::default());
+        let sent = Sent::of(&request(&[
+            ("cookie", "session=secret"),
+            ("authorization", "Bearer x"),
+            ("origin", "https://mail.example.org"),
+            ("referer", "https://mail.example.org/inbox"),
+        ]));
+        assert_eq!(
+            sent,
+            Sent {
+                cookie: true,
+                authorization: true,
+                origin: Some("https://mail.example.org".to_string()),
+                referer: Some("https://mail.example.org/inbox".to_string()),
+            }
+        );
+        assert!(Sent::of(&request(&[("proxy-authorization", "Basic eA==")])).authorization);
     }
 
     #[test]

@@ -188,8 +188,8 @@ impl FaultRule {
 /// `*` for every name, and either may end in `/TYPE` (`PTR`, `A`, `AAAA`).
 /// `KIND` is one of `servfail`, `refused`, `nxdomain`, `formerr`, `notimp`,
 /// `rcodeN`, `httpNNN`, `garbage`, `wrong-content-type`, `truncated`,
-/// `wrong-id`, `wrong-question`, `delay-MS`, `trickle-MS`, `oversized`,
-/// `close`, `redirect-URL`.
+/// `wrong-id`, `wrong-question`, `delay-MS`, `trickle-MS`, `trickle-body-MS`,
+/// `oversized`, `close`, `redirect-URL`.
 impl FromStr for FaultRule {
     type Err = String;
 
@@ -235,6 +235,10 @@ pub enum Fault {
     /// Send the correct response (status line and headers too) one byte at
     /// a time, sleeping this long between bytes.
     Trickle(Duration),
+    /// Send the status line and headers at once, then the body one byte at
+    /// a time, sleeping this long between bytes (a client that stops its
+    /// clock once the headers are in waits for the whole body).
+    TrickleBody(Duration),
     /// A 200 body of [`OVERSIZED_BYTES`] bytes with `Content-Length` to match.
     Oversized,
     /// 302 with this `Location`.
@@ -272,6 +276,8 @@ impl FromStr for Fault {
             _ => {
                 if let Some(ms) = lower.strip_prefix("delay-") {
                     Self::Delay(millis(ms)?)
+                } else if let Some(ms) = lower.strip_prefix("trickle-body-") {
+                    Self::TrickleBody(millis(ms)?)
                 } else if let Some(ms) = lower.strip_prefix("trickle-") {
                     Self::Trickle(millis(ms)?)
                 } else if kind.len() > 9 && lower.starts_with("redirect-") {
@@ -285,8 +291,8 @@ impl FromStr for Fault {
                 } else {
                     return Err(format!(
                         "unknown fault {kind:?} (servfail, refused, nxdomain, formerr, notimp, rcodeN, httpNNN, garbage, \
-                         wrong-content-type, truncated, wrong-id, wrong-question, delay-MS, trickle-MS, oversized, close, \
-                         redirect-URL)"
+                         wrong-content-type, truncated, wrong-id, wrong-question, delay-MS, trickle-MS, trickle-body-MS, oversized, \
+                         close, redirect-URL)"
                     ));
                 }
             }
@@ -295,7 +301,7 @@ impl FromStr for Fault {
 }
 
 /// One request as the server received it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LogEntry {
     /// The question, when the request carried a readable one.
     pub question: Option<Question>,
@@ -310,6 +316,15 @@ pub struct LogEntry {
     pub raw_target: String,
     /// Bytes of request body.
     pub body_len: usize,
+    /// Whether the request carried a `Cookie` field (its value is not kept).
+    pub cookie: bool,
+    /// Whether the request carried an `Authorization` field (its value is
+    /// not kept).
+    pub authorization: bool,
+    /// The `Origin` field, when sent.
+    pub origin: Option<String>,
+    /// The `Referer` field, when sent.
+    pub referer: Option<String>,
 }
 
 impl LogEntry {
@@ -328,6 +343,27 @@ impl LogEntry {
             .as_ref()
             .map_or_else(|| "-".to_string(), |q| format!("{} {}", clean(&q.name), q.qtype.as_str()));
         format!("{} {} {} {question}", self.at_ms, clean(&self.method), clean(&self.raw_target))
+    }
+
+    /// The binary's `--log` line with `--log-headers`: [`Self::log_line`],
+    /// then four fields about the request's credentials and where it came
+    /// from, always the last four: `cookie=yes|no authorization=yes|no
+    /// origin=VALUE referer=VALUE` (`-` for a field not sent, spaces and
+    /// control characters replaced by `?`).
+    pub fn log_line_with_headers(&self) -> String {
+        let yes_no = |present: bool| if present { "yes" } else { "no" };
+        let value = |text: &Option<String>| match text.as_deref() {
+            None | Some("") => "-".to_string(),
+            Some(text) => text.chars().map(|c| if c.is_control() || c == ' ' { '?' } else { c }).collect(),
+        };
+        format!(
+            "{} cookie={} authorization={} origin={} referer={}",
+            self.log_line(),
+            yes_no(self.cookie),
+            yes_no(self.authorization),
+            value(&self.origin),
+            value(&self.referer)
+        )
     }
 }
 
@@ -368,13 +404,14 @@ mod tests {
             ("wrong-question", Fault::WrongQuestion),
             ("delay-250", Fault::Delay(Duration::from_millis(250))),
             ("trickle-5", Fault::Trickle(Duration::from_millis(5))),
+            ("trickle-body-7", Fault::TrickleBody(Duration::from_millis(7))),
             ("oversized", Fault::Oversized),
             ("close", Fault::Close),
             ("redirect-https://x.example/q?a=1", Fault::Redirect("https://x.example/q?a=1".to_string())),
         ] {
             assert_eq!(kind.parse::<Fault>(), Ok(fault), "{kind}");
         }
-        for bad in ["", "slow", "http5000", "http99", "delay-", "delay-x", "redirect-", "rcode99999"] {
+        for bad in ["", "slow", "http5000", "http99", "delay-", "delay-x", "redirect-", "rcode99999", "trickle-body-"] {
             assert!(bad.parse::<Fault>().is_err(), "{bad:?}");
         }
         for bad in ["servfail", "=servfail", "a.example/MX=servfail"] {
@@ -391,9 +428,26 @@ mod tests {
             at_ms: 12,
             raw_target: "/dns-query?dns=AAAB".to_string(),
             body_len: 0,
+            ..LogEntry::default()
         };
         assert_eq!(entry.log_line(), "12 GET /dns-query?dns=AAAB mail.example.net A");
-        let bad = LogEntry { question: None, method: String::new(), raw_target: "a\u{1b}b".to_string(), ..entry };
+        let bad =
+            LogEntry { question: None, method: String::new(), raw_target: "a\u{1b}b".to_string(), ..entry.clone() };
         assert_eq!(bad.log_line(), "12 - a?b -");
+        assert_eq!(
+            entry.log_line_with_headers(),
+            "12 GET /dns-query?dns=AAAB mail.example.net A cookie=no authorization=no origin=- referer=-"
+        );
+        let sent = LogEntry {
+            cookie: true,
+            authorization: true,
+            origin: Some("https://mail.example.org".to_string()),
+            referer: Some("https://mail.example.org/a b".to_string()),
+            ..bad
+        };
+        assert_eq!(
+            sent.log_line_with_headers(),
+            "12 - a?b - cookie=yes authorization=yes origin=https://mail.example.org referer=https://mail.example.org/a?b"
+        );
     }
 }

@@ -38,10 +38,17 @@ struct Args {
     #[arg(long, value_name = "FILE")]
     log: Option<PathBuf>,
 
+    /// End each --log line with four more fields: `cookie=yes|no
+    /// authorization=yes|no origin=VALUE referer=VALUE` (`-` when not sent):
+    /// whether the request carried cookies or credentials, and where it said
+    /// it came from.
+    #[arg(long, requires = "log")]
+    log_headers: bool,
+
     /// A fault for a name (`*` for every name; `NAME/TYPE` for one type).
     /// KIND: servfail, refused, nxdomain, formerr, notimp, rcodeN, httpNNN,
     /// garbage, wrong-content-type, truncated, wrong-id, wrong-question,
-    /// delay-MS, trickle-MS, oversized, close, redirect-URL. Repeatable; the
+    /// delay-MS, trickle-MS, trickle-body-MS, oversized, close, redirect-URL. Repeatable; the
     /// first matching rule applies.
     #[arg(long = "fault", value_name = "NAME=KIND", value_parser = parse_rule)]
     faults: Vec<FaultRule>,
@@ -87,8 +94,10 @@ fn run(args: &Args) -> Result<(), String> {
     }
     if let Some(file) = log_file {
         let file = Mutex::new(file);
+        let with_headers = args.log_headers;
         server.on_request(move |entry| {
-            let line = format!("{}\n", entry.log_line());
+            let line = if with_headers { entry.log_line_with_headers() } else { entry.log_line() };
+            let line = format!("{line}\n");
             let mut file = file.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             let _ = file.write_all(line.as_bytes());
         });
