@@ -303,3 +303,32 @@ fn the_message_deadline_cuts_a_slow_resolver_off() {
     assert_eq!(report["dns"]["notes"][0], "stopped early: no answers within the message's deadline of 1 s");
     assert!(elapsed < Duration::from_secs(4), "took {elapsed:?}");
 }
+
+#[test]
+fn a_busy_resolver_is_asked_again_after_its_retry_after_and_the_answer_counts() {
+    let root = temp_dir("retry-after");
+    write(&root.join("one.eml"), &message("81.2.69.10", "mail.good.example", 1, 1));
+    let server = std::sync::Arc::new(Server::start(archive_zone()).expect("server"));
+    server.add_fault(FaultRule::all(Fault::RetryAfter(503, 1)));
+    // The server recovers as soon as it has turned the first request away.
+    let watcher = {
+        let server = std::sync::Arc::clone(&server);
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            while server.log().is_empty() && started.elapsed() < Duration::from_secs(10) {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            server.clear_faults();
+        })
+    };
+    let out = iprev(&["check", "--stats", "--resolver", &server.url(), "--format", "json", &root.to_string_lossy()]);
+    watcher.join().expect("watcher");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("report");
+    assert_eq!(report["hops"][0]["iprev"]["result"], "pass");
+    let log = server.log();
+    let ptr: Vec<u64> = log.iter().filter(|e| question_key(e).ends_with("Ptr")).map(|e| e.at_ms).collect();
+    assert_eq!(ptr.len(), 2, "asked twice: {:?}", log.iter().map(question_key).collect::<Vec<_>>());
+    assert!(ptr[1] - ptr[0] >= 1000, "Retry-After: 1 was not honoured: {ptr:?}");
+    assert!(stderr(&out).contains("1 retried"), "{}", stderr(&out));
+}

@@ -3,7 +3,7 @@
 
 use crate::domain::{normalize, organization};
 use crate::helo::{HeloReport, HeloStatus, NotPublicKind};
-use crate::iprev::{ForwardStatus, IprevOutcome};
+use crate::iprev::{ForwardStatus, IprevOutcome, IprevRule};
 use crate::mta::{Mta, MtaId};
 use crate::report::{Hop, IprevResult};
 use serde::{Deserialize, Serialize};
@@ -66,6 +66,22 @@ const PTR_TEMPERROR: Template = Template {
     severity: Severity::Warning,
     title: "The reverse DNS of {ip} could not be checked",
     text: "{reason}. Receivers that meet the same failure defer or reject the message. Check again later; if it keeps failing, the name servers for {reverse} are broken or unreachable: tell the holder of the IP block ({owner}).",
+    commands: &[],
+};
+
+const RESOLVER_FAILED: Template = Template {
+    id: "resolver-failed",
+    severity: Severity::Warning,
+    title: "The resolver gave no usable answer for {ip}",
+    text: "{reason}. That is a failure of the DNS-over-HTTPS resolver or of the way to it, not yet a finding about {ip}: receivers use their own resolvers. Check again later, or with another resolver; if every resolver fails the same way, the name servers for {reverse} may be at fault.",
+    commands: &[],
+};
+
+const FORWARD_TEMPERROR: Template = Template {
+    id: "forward-temperror",
+    severity: Severity::Warning,
+    title: "The names in the PTR record of {ip} could not be checked",
+    text: "{reason}. Receivers that meet the same failure defer or reject the message. Check again later; if it keeps failing, the name servers for {names} are broken or unreachable: tell whoever runs that DNS zone.",
     commands: &[],
 };
 
@@ -397,7 +413,16 @@ pub fn advise(ctx: &Context<'_>) -> Vec<Advice> {
     }
     match out.result {
         IprevResult::Permerror => advice.push(render(&PTR_MISSING, &vars, None)),
-        IprevResult::Temperror => advice.push(render(&PTR_TEMPERROR, &vars, None)),
+        IprevResult::Temperror => {
+            let template = if out.resolver_failed {
+                &RESOLVER_FAILED
+            } else if out.rule == IprevRule::ForwardTempError {
+                &FORWARD_TEMPERROR
+            } else {
+                &PTR_TEMPERROR
+            };
+            advice.push(render(template, &vars, None));
+        }
         IprevResult::Fail => {
             let name = out.ptr_names.first().cloned().unwrap_or_default();
             let summary: Vec<String> = out

@@ -9,7 +9,7 @@
 //! server's internal name (`svr01.contoso.local`), which can never pass.
 
 use crate::domain::{NonPublicName, non_public_name, normalize};
-use crate::iprev::{ForwardStatus, IprevOutcome};
+use crate::iprev::{ForwardStatus, IprevOutcome, IprevRule};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -108,8 +108,16 @@ pub fn evaluate(
         return report(HeloStatus::Temperror, None, &[], format!("{helo} was not looked up"));
     };
     if addresses.contains(&ip) {
+        let ptr_unknown = outcome.is_none_or(|o| o.rule == IprevRule::PtrTempError);
         return if matches_ptr {
             report(HeloStatus::Pass, None, addresses, format!("{helo} is the PTR name of {ip} and resolves to it"))
+        } else if ptr_unknown {
+            report(
+                HeloStatus::Temperror,
+                None,
+                addresses,
+                format!("{helo} resolves to {ip}; whether it is the PTR name is unknown (the PTR lookup failed)"),
+            )
         } else {
             let ptr = outcome.and_then(|o| o.ptr_names.first()).map_or_else(|| "none".to_string(), Clone::clone);
             report(
@@ -140,7 +148,6 @@ pub fn evaluate(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::iprev::IprevRule;
     use crate::report::IprevResult;
 
     fn outcome(ptr: &[&str]) -> IprevOutcome {
@@ -153,6 +160,7 @@ mod tests {
             ptr_names_cut: 0,
             forward: crate::name_map::NameMap::new(),
             matched_name: None,
+            resolver_failed: false,
         }
     }
 

@@ -297,3 +297,67 @@ fn a_hundred_public_hops_fit_the_default_budget_exactly() {
     assert_eq!(summary.questions, MAX_QUESTIONS_PER_MESSAGE);
     assert_eq!(summary.notes, ["1 DNS question not asked past the budget of 200 per message"]);
 }
+
+/// Runs the check with `answer` deciding every response.
+fn run_answering(report: &mut Report, answer: impl Fn(&Question) -> Response) {
+    let mut live = LiveCheck::new(report, Limits::default());
+    while !live.is_finished() {
+        let round: Vec<Question> = std::iter::from_fn(|| live.poll_question()).collect();
+        for question in &round {
+            live.handle_answer(question, answer(question));
+        }
+    }
+    live.apply(
+        report,
+        &LiveSettings { authserv_id: "mx.test".into(), resolver: "test".into(), advise_all_hops: false },
+    );
+}
+
+#[test]
+fn temporary_failures_say_whose_failure_it_is() {
+    let message = "\
+Received: from mail.example.net (mail.example.net [81.2.69.142]) by mx.example.org (Postfix) with ESMTPS id B2; Wed, 4 Jan 2023 10:00:05 +0000
+
+";
+    let mut zone = Zone::default();
+    zone.insert("142.69.2.81.in-addr.arpa", 60, ptr("mail.example.net"));
+    zone.insert("mail.example.net", 60, a("81.2.69.142"));
+    let advice_of = |answer: &dyn Fn(&Question) -> Response| {
+        let mut report = analyze(message.as_bytes(), "m", &AnalyzeOptions::default()).expect("report");
+        run_answering(&mut report, answer);
+        let iprev = report.hops[0].iprev.clone().expect("checked");
+        assert_eq!(iprev.result, IprevResult::Temperror);
+        (iprev.advice.iter().map(|a| a.id.clone()).collect::<Vec<_>>(), iprev.helo.map(|h| h.status))
+    };
+    // No usable answer from the resolver: its failure, not the address's.
+    let (ids, helo) = advice_of(&|q| {
+        if q.qtype == iprev_core::dns::QType::Ptr {
+            Response::Failed("resolver.test answered HTTP 503".into())
+        } else {
+            Response::Answer(zone.answer(q))
+        }
+    });
+    assert_eq!(ids, ["resolver-failed"]);
+    // The HELO name resolves to the address, but whether it is the PTR name
+    // cannot be known: not a green result.
+    assert_eq!(helo, Some(HeloStatus::Temperror));
+    // The reverse zone's servers failing: the holder of the IP block.
+    let (ids, _) = advice_of(&|q| {
+        let mut answer = zone.answer(q);
+        if q.qtype == iprev_core::dns::QType::Ptr {
+            answer.rcode = iprev_core::dns::Rcode::ServFail;
+            answer.records.clear();
+        }
+        Response::Answer(answer)
+    });
+    assert_eq!(ids, ["ptr-temperror"]);
+    // The PTR name's own zone failing: whoever runs that zone.
+    let (ids, _) = advice_of(&|q| {
+        if q.qtype == iprev_core::dns::QType::A {
+            Response::Failed("resolver.test: no answer within 5 s".into())
+        } else {
+            Response::Answer(zone.answer(q))
+        }
+    });
+    assert_eq!(ids, ["forward-temperror"]);
+}

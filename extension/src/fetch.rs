@@ -61,7 +61,32 @@ fn host(url: &str) -> &str {
     rest.split(['/', '?', '#']).next().unwrap_or(rest)
 }
 
+/// Seconds as people write them: `5 s`, `1.5 s`.
+fn seconds(ms: u32) -> String {
+    if ms.is_multiple_of(1000) { format!("{} s", ms / 1000) } else { format!("{}.{} s", ms / 1000, ms % 1000 / 100) }
+}
+
+/// One resolver, one question, within the timeout: the whole exchange
+/// (connecting, the headers, every byte of the body) races the timer.
 async fn ask_one(options: &Options, url: &str, question: &Question) -> Result<DnsAnswer, (String, FailureKind)> {
+    let who = host(url);
+    let controller =
+        AbortController::new().map_err(|_| (format!("{who}: AbortController unavailable"), FailureKind::BadAnswer))?;
+    match race(exchange(options, url, question, &controller), sleep(options.timeout_ms)).await {
+        First::Left(result) => result,
+        First::Right(()) => {
+            controller.abort();
+            Err((format!("no answer from {who} within {}", seconds(options.timeout_ms)), FailureKind::Unreachable))
+        }
+    }
+}
+
+async fn exchange(
+    options: &Options,
+    url: &str,
+    question: &Question,
+    controller: &AbortController,
+) -> Result<DnsAnswer, (String, FailureKind)> {
     let who = host(url);
     let bad = |why: String| (format!("{who}: {why}"), FailureKind::BadAnswer);
     let (target, accept) = match options.format {
@@ -71,7 +96,6 @@ async fn ask_one(options: &Options, url: &str, question: &Question) -> Result<Dn
         }
         Format::Json => (json_query_url(url, question), JSON_MEDIA_TYPE),
     };
-    let controller = AbortController::new().map_err(|_| bad("AbortController unavailable".into()))?;
     let request = Request::get(&target)
         .header("accept", accept)
         .credentials(RequestCredentials::Omit)
@@ -79,19 +103,16 @@ async fn ask_one(options: &Options, url: &str, question: &Question) -> Result<Dn
         .referrer_policy(ReferrerPolicy::NoReferrer)
         .cache(RequestCache::Default)
         .abort_signal(Some(&controller.signal()));
-    let response = match race(request.send(), sleep(options.timeout_ms)).await {
-        First::Left(result) => {
-            result.map_err(|e| (format!("{who}: cannot connect ({e})"), FailureKind::Unreachable))?
-        }
-        First::Right(()) => {
-            controller.abort();
-            let ms = options.timeout_ms;
-            return Err((
-                format!("no answer from {who} within {}.{} s", ms / 1000, ms % 1000 / 100),
-                FailureKind::Unreachable,
-            ));
-        }
-    };
+    // The browser does not say why a fetch failed (refused, reset, closed,
+    // TLS, CORS all look alike), so neither can we.
+    let response = request.send().await.map_err(|_| {
+        (
+            format!(
+                "no HTTP response from {who} (connection refused, reset or closed, or the resolver does not allow CORS)"
+            ),
+            FailureKind::Unreachable,
+        )
+    })?;
     if response.type_() == ResponseType::Opaqueredirect || (300..400).contains(&response.status()) {
         return Err(bad("answered with a redirect (redirects are not followed)".into()));
     }
@@ -111,15 +132,42 @@ async fn ask_one(options: &Options, url: &str, question: &Question) -> Result<Dn
     if declared.is_some_and(|len| len > MAX_RESPONSE_BYTES) {
         return Err(bad("sent a body larger than any DNS message".into()));
     }
-    let body = response.binary().await.map_err(|e| bad(format!("reading the answer failed ({e})")))?;
-    if body.len() > MAX_RESPONSE_BYTES {
-        return Err(bad("sent a body larger than any DNS message".into()));
-    }
+    let body = read_body(&web_sys::Response::from(response)).await.map_err(bad)?;
     let decoded = match options.format {
         Format::Wire => decode_response(&body, question),
         Format::Json => decode_json_with_browser(&body, question),
     };
     decoded.map_err(|e| bad(e.to_string()))
+}
+
+/// Reads a response body chunk by chunk, giving up (and cancelling the
+/// stream) as soon as it grows past [`MAX_RESPONSE_BYTES`], whatever the
+/// `Content-Length` said or did not say.
+async fn read_body(response: &web_sys::Response) -> Result<Vec<u8>, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let failed = |e: JsValue| format!("reading the answer failed ({})", js::describe(&e));
+    let stream = js_sys::Reflect::get(response, &"body".into()).map_err(failed)?;
+    if stream.is_null() || stream.is_undefined() {
+        return Ok(Vec::new());
+    }
+    let reader = js::call_method(&stream, "getReader", &[]).map_err(failed)?;
+    let mut body = Vec::new();
+    loop {
+        let promise = js::call_method(&reader, "read", &[]).map_err(failed)?;
+        let chunk = JsFuture::from(js_sys::Promise::from(promise)).await.map_err(failed)?;
+        if js_sys::Reflect::get(&chunk, &"done".into()).map_err(failed)?.is_truthy() {
+            return Ok(body);
+        }
+        let value = js_sys::Reflect::get(&chunk, &"value".into()).map_err(failed)?;
+        let bytes = js_sys::Uint8Array::new(&value);
+        if body.len() + bytes.length() as usize > MAX_RESPONSE_BYTES {
+            let _ = js::call_method(&reader, "cancel", &[]);
+            return Err("sent a body larger than any DNS message".into());
+        }
+        let start = body.len();
+        body.resize(start + bytes.length() as usize, 0);
+        bytes.copy_to(&mut body[start..]);
+    }
 }
 
 /// The JSON form, parsed by the browser's `JSON.parse` and read field by

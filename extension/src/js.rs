@@ -65,3 +65,21 @@ pub fn strings(object: &JsValue, key: &str) -> Result<Option<Vec<String>>, Strin
         .collect::<Result<Vec<_>, _>>()
         .map(Some)
 }
+
+/// Calls `object.name(...args)`; an error when it is not a function or throws.
+pub fn call_method(object: &JsValue, name: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    let method = js_sys::Reflect::get(object, &name.into())?;
+    let function =
+        method.dyn_ref::<js_sys::Function>().ok_or_else(|| JsValue::from_str(&format!("no method {name}")))?;
+    let list: js_sys::Array = args.iter().collect();
+    function.apply(object, &list)
+}
+
+/// A thrown value in a few words: an Error's message, or its string form.
+pub fn describe(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "unknown error".to_string())
+}

@@ -62,8 +62,11 @@ export function urlProblem(text) {
   }
   if (url.username || url.password) return 'credentials in the URL are not allowed';
   if (url.protocol === 'https:') return null;
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || /^127\./.test(url.hostname);
-  if (url.protocol === 'http:' && loopback) return null;
+  // The page's Content-Security-Policy lets it reach plain http:// only on
+  // these two loopback names (a local resolver, the tests).
+  if (url.protocol === 'http:') {
+    return ['localhost', '127.0.0.1'].includes(url.hostname) ? null : 'use an https:// URL (http:// only to 127.0.0.1 or localhost)';
+  }
   return 'use an https:// URL';
 }
 

@@ -104,6 +104,8 @@ pub struct IprevCheck {
     ptr_names_cut: usize,
     forward: NameMap<Forward>,
     decision: Option<Decision>,
+    /// The PTR question got no usable DNS answer from the resolver at all.
+    resolver_failed: bool,
 }
 
 /// What a chain of records says about a name: the data of the wanted type
@@ -174,6 +176,7 @@ impl IprevCheck {
             ptr_names_cut: 0,
             forward: NameMap::new(),
             decision: None,
+            resolver_failed: false,
         };
         let reverse = reverse_name(ip);
         check.ask(Question::new(&reverse, QType::Ptr), Purpose::Ptr { asked: reverse.clone(), chain: 0 });
@@ -231,6 +234,7 @@ impl IprevCheck {
         let reverse = reverse_name(self.ip);
         let answer = match response {
             Response::Failed(why) => {
+                self.resolver_failed = true;
                 return self.decide(
                     IprevResult::Temperror,
                     IprevRule::PtrTempError,
@@ -241,6 +245,7 @@ impl IprevCheck {
             Response::Answer(answer) => answer,
         };
         if answer.truncated {
+            self.resolver_failed = true;
             return self.decide(
                 IprevResult::Temperror,
                 IprevRule::PtrTempError,
@@ -398,6 +403,7 @@ impl IprevCheck {
             ptr_names_cut: self.ptr_names_cut,
             forward,
             matched_name: decision.matched.clone(),
+            resolver_failed: self.resolver_failed,
         })
     }
 }

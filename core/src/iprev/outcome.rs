@@ -67,4 +67,8 @@ pub struct IprevOutcome {
     pub forward: NameMap<ForwardEvidence>,
     /// The PTR name that resolved back, for `pass`.
     pub matched_name: Option<String>,
+    /// The PTR question got no usable DNS answer at all (timeout, HTTP
+    /// error, undecodable or truncated reply): the resolver failed, which
+    /// says nothing yet about the address's own DNS.
+    pub resolver_failed: bool,
 }

@@ -363,6 +363,11 @@ fn plan(question: &Question, answer: DnsAnswer, fault: Option<Fault>) -> Result<
         Some(Fault::HttpStatus(status)) => {
             return Err(Action::now(Response::text(status, "fault injected by iprev-doh-server")));
         }
+        Some(Fault::RetryAfter(status, seconds)) => {
+            let response = Response::text(status, "busy: fault injected by iprev-doh-server")
+                .with("Retry-After", &seconds.to_string());
+            return Err(Action::now(response));
+        }
         Some(Fault::Garbage) => {} // Handled by the caller, which knows the format.
         Some(Fault::WrongContentType) => plan.content_type = Some("text/html; charset=utf-8"),
         Some(Fault::Truncated) => {

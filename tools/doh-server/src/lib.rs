@@ -217,6 +217,8 @@ pub enum Fault {
     Rcode(Rcode),
     /// Reply with this HTTP status and a short text body.
     HttpStatus(u16),
+    /// Reply with this HTTP status and `Retry-After: SECONDS` (a busy server).
+    RetryAfter(u16, u32),
     /// 200, `application/dns-message`, a body of random-looking bytes that
     /// are no DNS message (ID 0 and the QR bit set, so a client gets past its
     /// ID check and fails to decode it); for JSON requests, invalid JSON.
@@ -285,6 +287,13 @@ impl FromStr for Fault {
                 } else if let Some(code) = lower.strip_prefix("rcode") {
                     let code = code.parse::<u16>().ok().filter(|c| *c < 4096);
                     Self::Rcode(Rcode::from_code(code.ok_or_else(|| format!("{kind:?}: rcodeN takes 0 to 4095"))?))
+                } else if let Some((code, seconds)) = lower.strip_prefix("http").and_then(|r| r.split_once("-retry-")) {
+                    let status = code.parse::<u16>().ok().filter(|c| code.len() == 3 && (100..=599).contains(c));
+                    let status =
+                        status.ok_or_else(|| format!("{kind:?}: httpNNN-retry-S takes a status from 100 to 599"))?;
+                    let seconds =
+                        seconds.parse::<u32>().map_err(|_| format!("{kind:?}: {seconds:?} is not seconds"))?;
+                    Self::RetryAfter(status, seconds)
                 } else if let Some(code) = lower.strip_prefix("http") {
                     let status = code.parse::<u16>().ok().filter(|c| code.len() == 3 && (100..=599).contains(c));
                     Self::HttpStatus(status.ok_or_else(|| format!("{kind:?}: httpNNN takes a status from 100 to 599"))?)
@@ -292,7 +301,7 @@ impl FromStr for Fault {
                     return Err(format!(
                         "unknown fault {kind:?} (servfail, refused, nxdomain, formerr, notimp, rcodeN, httpNNN, garbage, \
                          wrong-content-type, truncated, wrong-id, wrong-question, delay-MS, trickle-MS, trickle-body-MS, oversized, \
-                         close, redirect-URL)"
+                         close, redirect-URL, httpNNN-retry-S)"
                     ));
                 }
             }
@@ -397,6 +406,7 @@ mod tests {
             ("nxdomain", Fault::Rcode(Rcode::NxDomain)),
             ("rcode9", Fault::Rcode(Rcode::Other(9))),
             ("http500", Fault::HttpStatus(500)),
+            ("http429-retry-2", Fault::RetryAfter(429, 2)),
             ("garbage", Fault::Garbage),
             ("wrong-content-type", Fault::WrongContentType),
             ("truncated", Fault::Truncated),

@@ -48,7 +48,7 @@ struct Args {
     /// A fault for a name (`*` for every name; `NAME/TYPE` for one type).
     /// KIND: servfail, refused, nxdomain, formerr, notimp, rcodeN, httpNNN,
     /// garbage, wrong-content-type, truncated, wrong-id, wrong-question,
-    /// delay-MS, trickle-MS, trickle-body-MS, oversized, close, redirect-URL. Repeatable; the
+    /// delay-MS, trickle-MS, trickle-body-MS, oversized, close, redirect-URL, httpNNN-retry-S. Repeatable; the
     /// first matching rule applies.
     #[arg(long = "fault", value_name = "NAME=KIND", value_parser = parse_rule)]
     faults: Vec<FaultRule>,
