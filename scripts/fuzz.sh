@@ -22,6 +22,6 @@ for target in message received authres dns_wire dns_json zone iprev_machine; do
         tail -n 30 "$log" >&2
         exit 1
     fi
-    runs=$(sed -n 's/^stat::number_of_executed_runs: *//p' "$log" | tail -n 1)
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     echo "fuzz: $target: ${runs:-?} executions in ${seconds} s, no crash"
 done

@@ -3,12 +3,10 @@
 // default resolver (cloudflare-dns.com) mapped to the DoH test server: the
 // real match patterns, host permissions and content scripts at work.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
-import { ARTIFACTS, CHROMIUM_ARGS, ROOT, startDoh } from './helpers.mjs';
+import { ARTIFACTS, ROOT, launchWithExtensions, panelVerdict, startDoh } from './helpers.mjs';
 import { GMAIL_IK, GMAIL_MESSAGE_ID, sample, startWebmail } from './webmail.mjs';
 import { findHeaderText } from '../../www/ext/content/detect.js';
 
@@ -32,21 +30,7 @@ before(async () => {
     ...HOSTS.map((host) => `MAP ${host} 127.0.0.1:${webmail.webmailPort}`),
     `MAP cloudflare-dns.com 127.0.0.1:${webmail.dohPort}`,
   ].join(', ');
-  const extension = join(ROOT, 'dist', 'chrome');
-  profile = mkdtempSync(join(tmpdir(), 'iprev-profile-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    ignoreDefaultArgs: ['--disable-extensions'],
-    args: [
-      ...CHROMIUM_ARGS,
-      `--disable-extensions-except=${extension}`,
-      `--load-extension=${extension}`,
-      `--host-resolver-rules=${rules}`,
-      '--ignore-certificate-errors',
-    ],
-    viewport: { width: 1200, height: 900 },
-  });
+  ({ context, profile } = await launchWithExtensions([join(ROOT, 'dist', 'chrome')], rules));
   worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   extensionId = new URL(worker.url()).host;
 });
@@ -57,45 +41,6 @@ after(async () => {
   doh?.stop();
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
-
-/**
- * Everything inside the in-page panels, closed shadow roots included (read
- * through the DevTools protocol: the page itself cannot see into them).
- * @param {import('playwright-core').Page} page
- * @returns {Promise<{elements: {name: string, attrs: Record<string, string>}[], text: string}>}
- */
-async function panelContents(page) {
-  const cdp = await context.newCDPSession(page);
-  const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-  await cdp.detach();
-  const elements = [];
-  let text = '';
-  const walk = (node, inside) => {
-    const attrs = {};
-    for (let i = 0; i < (node.attributes ?? []).length; i += 2) attrs[node.attributes[i]] = node.attributes[i + 1];
-    const here = inside || 'data-iprev-panel' in attrs;
-    if (inside && node.nodeType === 1) elements.push({ name: node.nodeName.toLowerCase(), attrs });
-    if (inside && node.nodeType === 3) text += node.nodeValue;
-    for (const child of node.children ?? []) walk(child, here);
-    for (const shadow of node.shadowRoots ?? []) walk(shadow, here);
-  };
-  walk(root, false);
-  return { elements, text };
-}
-
-/**
- * Waits until a panel shows a sender verdict; returns the panel's contents.
- * @param {import('playwright-core').Page} page
- */
-async function panelVerdict(page) {
-  for (let i = 0; i < 100; i++) {
-    const contents = await panelContents(page);
-    const banner = contents.elements.find((e) => 'data-sender-result' in e.attrs && e.attrs['data-sender-result'] !== 'unchecked');
-    if (banner) return { result: banner.attrs['data-sender-result'], ...contents };
-    await page.waitForTimeout(100);
-  }
-  throw new Error('no verdict in the panel');
-}
 
 /** The badge text of a page's tab. @param {string} url */
 async function badge(url) {
@@ -113,7 +58,7 @@ test('Gmail "Show original": the report appears above the raw text without a cli
   const page = await context.newPage();
   const url = `https://mail.google.com/mail/u/0/?ik=${GMAIL_IK}&view=om&permmsgid=msg-f:${GMAIL_MESSAGE_ID}`;
   await page.goto(url);
-  const panel = await panelVerdict(page);
+  const panel = await panelVerdict(context, page);
   assert.equal(panel.result, 'pass');
   const sender = panel.elements.find((e) => e.attrs['data-hop-index'] === '2');
   assert.equal(sender?.attrs['data-ip'], '81.2.69.150');
@@ -133,7 +78,7 @@ test('Gmail conversation: one click on the added button fetches Show original an
   const page = await context.newPage();
   await page.goto('https://mail.google.com/mail/u/0/#inbox/FMfcgzQZTBcqLtdh');
   await page.click('[data-iprev-button]');
-  const panel = await panelVerdict(page);
+  const panel = await panelVerdict(context, page);
   assert.equal(panel.result, 'pass');
   await page.close();
 });
@@ -157,7 +102,7 @@ test('Outlook "View message source" dialog: checked as it appears', async () => 
   const page = await context.newPage();
   const url = 'https://outlook.office.com/mail/inbox/id/AAQkADAwATM3ZmYAZS05';
   await page.goto(url);
-  const panel = await panelVerdict(page);
+  const panel = await panelVerdict(context, page);
   assert.equal(panel.result, 'permerror');
   assert.ok(panel.elements.some((e) => e.attrs['data-advice-id'] === 'ptr-missing'));
   assert.equal(await badge(url), 'perm');
@@ -167,11 +112,11 @@ test('Outlook "View message source" dialog: checked as it appears', async () => 
 test('Yahoo raw message and Fastmail raw view (plain-text documents)', async () => {
   const yahoo = await context.newPage();
   await yahoo.goto('https://mail.yahoo.com/ws/v3/mailboxes/@.id==VjN-abc/messages/@.id==AKm9/content/rawplaintext?appId=YMailNorrin');
-  assert.equal((await panelVerdict(yahoo)).result, 'pass');
+  assert.equal((await panelVerdict(context, yahoo)).result, 'pass');
   await yahoo.close();
   const fastmail = await context.newPage();
   await fastmail.goto('https://app.fastmail.com/mail/Inbox/T1a2b3c/raw');
-  assert.equal((await panelVerdict(fastmail)).result, 'fail');
+  assert.equal((await panelVerdict(context, fastmail)).result, 'fail');
   await fastmail.close();
 });
 
@@ -179,7 +124,7 @@ test('context menu: the selected headers are checked and the report opens in a t
   const page = await context.newPage();
   const url = 'https://mail.yahoo.com/ws/v3/mailboxes/@.id==VjN-abc/messages/@.id==AKm9/content/rawplaintext?appId=YMailNorrin';
   await page.goto(url);
-  await panelVerdict(page);
+  await panelVerdict(context, page);
   await page.evaluate(() => {
     const pre = document.querySelector('body > pre');
     if (pre) getSelection()?.selectAllChildren(pre);
@@ -200,7 +145,7 @@ test('context menu: the selected headers are checked and the report opens in a t
 test('a hostile PTR name renders inert inside the panel', async () => {
   const page = await context.newPage();
   await page.goto('https://mail.proton.me/u/0/inbox/abc');
-  const panel = await panelVerdict(page);
+  const panel = await panelVerdict(context, page);
   assert.equal(panel.result, 'fail');
   assert.match(panel.text, /<img\\ src=x\\ onerror=window\.__pwned=1>\.evil\.example/);
   assert.match(panel.text, /<script>window\.__pwned=2<\/script>/);

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ARTIFACTS, ROOT, assertOnlyDnsNames, launch, parseLogLine, reverseName, serveStatic, startDoh } from './helpers.mjs';
+import { ARTIFACTS, ROOT, assertOnlyDnsNames, launch, openCheckPage, parseLogLine, reverseName, serveStatic, startDoh } from './helpers.mjs';
 
 /** The page's timeout setting for these tests, seconds (its smallest value). */
 const TIMEOUT_S = 1;
@@ -191,19 +191,7 @@ after(async () => {
  * @param {string} resolver
  */
 async function openPage(resolver) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  /** @type {Error[]} */
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error));
-  await page.goto(site.url);
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.click('#settings summary');
-  await page.check('input[name="resolver"][value="custom"]');
-  await page.fill('#custom-url', resolver);
-  await page.dispatchEvent('#custom-url', 'change');
-  await page.fill('#timeout', String(TIMEOUT_S));
-  await page.dispatchEvent('#timeout', 'change');
+  const { page, context, errors } = await openCheckPage(browser, site.url, { resolver, timeoutSeconds: TIMEOUT_S });
   const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('iprev.settings') ?? '{}'));
   assert.equal(saved.resolver, 'custom');
   assert.equal(saved.customUrl, resolver);

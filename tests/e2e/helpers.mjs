@@ -1,7 +1,8 @@
 // Shared by the browser tests: a static file server, the project's DoH test
 // server, and Debian's Chromium driven by playwright-core.
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -213,4 +214,57 @@ export async function panelVerdict(context, page) {
     await page.waitForTimeout(100);
   }
   throw new Error('no verdict in the panel');
+}
+
+/**
+ * Chromium with unpacked extensions loaded, in a fresh profile: `rules` map
+ * host names to loopback (`--host-resolver-rules`), so fixture pages and the
+ * DoH test server answer under their real names.
+ * @param {string[]} extensions directories of unpacked extensions
+ * @param {string} rules
+ * @returns {Promise<{context: import('playwright-core').BrowserContext, profile: string}>}
+ */
+export async function launchWithExtensions(extensions, rules) {
+  const profile = mkdtempSync(join(tmpdir(), 'iprev-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: [
+      ...CHROMIUM_ARGS,
+      `--disable-extensions-except=${extensions.join(',')}`,
+      `--load-extension=${extensions.join(',')}`,
+      `--host-resolver-rules=${rules}`,
+      '--ignore-certificate-errors',
+    ],
+    viewport: { width: 1200, height: 900 },
+  });
+  return { context, profile };
+}
+
+/**
+ * A fresh context and page on the standalone page at `url`, with the custom
+ * resolver `resolver` chosen in the page's own settings form (and, when
+ * given, its per-question timeout in seconds).
+ * @param {import('playwright-core').Browser} browser
+ * @param {string} url
+ * @param {{resolver: string, timeoutSeconds?: number, colorScheme?: 'light' | 'dark'}} options
+ */
+export async function openCheckPage(browser, url, options) {
+  const context = await browser.newContext({ colorScheme: options.colorScheme ?? 'light', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  /** @type {Error[]} */
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error));
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.click('#settings summary');
+  await page.check('input[name="resolver"][value="custom"]');
+  await page.fill('#custom-url', options.resolver);
+  await page.dispatchEvent('#custom-url', 'change');
+  if (options.timeoutSeconds !== undefined) {
+    await page.fill('#timeout', String(options.timeoutSeconds));
+    await page.dispatchEvent('#timeout', 'change');
+  }
+  return { page, context, errors };
 }

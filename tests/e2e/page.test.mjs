@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ARTIFACTS, ROOT, launch, repoFile, serveStatic, startDoh } from './helpers.mjs';
+import { ARTIFACTS, ROOT, launch, openCheckPage, repoFile, serveStatic, startDoh } from './helpers.mjs';
 
 /** @type {Awaited<ReturnType<typeof serveStatic>>} */
 let site;
@@ -33,17 +33,7 @@ after(async () => {
  * @param {{colorScheme?: 'light' | 'dark', resolver?: string}} [options]
  */
 async function openPage(options = {}) {
-  const context = await browser.newContext({ colorScheme: options.colorScheme ?? 'light', viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error));
-  await page.goto(site.url);
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.click('#settings summary');
-  await page.check('input[name="resolver"][value="custom"]');
-  await page.fill('#custom-url', options.resolver ?? doh.url);
-  await page.dispatchEvent('#custom-url', 'change');
-  return { page, context, errors };
+  return openCheckPage(browser, site.url, { resolver: options.resolver ?? doh.url, colorScheme: options.colorScheme });
 }
 
 test('pasting a message shows every hop, then the live verdict with evidence and advice', async () => {

@@ -14,8 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ESLint } from 'eslint';
-import { chromium } from 'playwright-core';
-import { ARTIFACTS, CHROMIUM_ARGS, ROOT, assertOnlyDnsNames, panelVerdict, parseLogLine, startDoh } from './helpers.mjs';
+import { ARTIFACTS, ROOT, launchWithExtensions, assertOnlyDnsNames, panelVerdict, parseLogLine, startDoh } from './helpers.mjs';
 import { GMAIL_IK, GMAIL_MESSAGE_ID, sample, startWebmail } from './webmail.mjs';
 
 const HOSTS = ['mail.google.com', 'outlook.office.com', 'mail.yahoo.com', 'app.fastmail.com', 'mail.proton.me'];
@@ -57,21 +56,7 @@ before(async () => {
     JSON.stringify({ manifest_version: 3, name: 'stranger', version: '1.0', background: { service_worker: 'sw.js' } }),
   );
   writeFileSync(join(strangerDir, 'sw.js'), '// A stranger: tests drive it from outside.\n');
-  const extension = join(ROOT, 'dist', 'chrome');
-  profile = mkdtempSync(join(tmpdir(), 'iprev-profile-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    ignoreDefaultArgs: ['--disable-extensions'],
-    args: [
-      ...CHROMIUM_ARGS,
-      `--disable-extensions-except=${extension},${strangerDir}`,
-      `--load-extension=${extension},${strangerDir}`,
-      `--host-resolver-rules=${rules}`,
-      '--ignore-certificate-errors',
-    ],
-    viewport: { width: 1200, height: 900 },
-  });
+  ({ context, profile } = await launchWithExtensions([join(ROOT, 'dist', 'chrome'), strangerDir], rules));
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     const workers = context.serviceWorkers();
