@@ -4,9 +4,11 @@
 //!
 //! The pipeline: a reader thread turns the PATH arguments into messages, one
 //! at a time (an archive is never held in memory whole), and hands them over
-//! a bounded channel; each message is analysed and checked in its own task
-//! on a multi-threaded runtime; at most [`Run::window`] messages are in
-//! flight, and results leave in the order the messages came in.
+//! a bounded channel in batches (one wake-up per batch, not per message);
+//! each batch is analysed and checked in its own task on a multi-threaded
+//! runtime, its messages' DNS checks concurrently; at most [`Run::window`]
+//! messages are in flight, and results leave in the order the messages came
+//! in.
 
 use crate::args::{CheckArgs, ColorChoice, Format, ResolverFormat};
 use crate::inputs::{self, Item, Source};
@@ -29,8 +31,18 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-/// Messages waiting between the reader thread and the workers.
-const CHANNEL_MESSAGES: usize = 64;
+/// Messages handed from the reader to the workers at once.
+const BATCH_MESSAGES: usize = 32;
+
+/// Bytes of messages in one batch, at most (a batch of large messages is
+/// sent before it has [`BATCH_MESSAGES`]).
+const BATCH_BYTES: usize = 1024 * 1024;
+
+/// Batches waiting between the reader thread and the workers.
+const CHANNEL_BATCHES: usize = 4;
+
+/// Items handed over together.
+type Batch = Vec<Item>;
 
 /// Everything a run needs besides its inputs.
 struct Run {
@@ -134,7 +146,7 @@ pub fn run(args: &CheckArgs, summary: bool) -> u8 {
     let plan = inputs::plan(&args.paths);
     let progress = Progress::new(plan.len());
     let files_read = Arc::new(AtomicUsize::new(0));
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Item>(CHANNEL_MESSAGES);
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Batch>(CHANNEL_BATCHES);
     let reader = {
         let files_read = Arc::clone(&files_read);
         std::thread::spawn(move || read_all(plan, &sender, &files_read))
@@ -151,20 +163,34 @@ pub fn run(args: &CheckArgs, summary: bool) -> u8 {
     outcome.code
 }
 
-/// The reader thread: every input, message by message, into the channel.
-fn read_all(plan: Vec<Result<Source, Item>>, sender: &tokio::sync::mpsc::Sender<Item>, files_read: &AtomicUsize) {
+/// The reader thread: every input, message by message, into the channel in
+/// batches. Returns early when the receiving side is gone.
+fn read_all(plan: Vec<Result<Source, Item>>, sender: &tokio::sync::mpsc::Sender<Batch>, files_read: &AtomicUsize) {
+    let mut batch = Batch::with_capacity(BATCH_MESSAGES);
+    let mut bytes = 0;
+    let mut open = true;
+    let mut push = |item: Item, batch: &mut Batch, open: &mut bool| {
+        if let Item::Message { bytes: message, .. } = &item {
+            bytes += message.len();
+        }
+        batch.push(item);
+        if *open && (batch.len() >= BATCH_MESSAGES || bytes >= BATCH_BYTES) {
+            bytes = 0;
+            *open = sender.blocking_send(std::mem::replace(batch, Batch::with_capacity(BATCH_MESSAGES))).is_ok();
+        }
+    };
     for entry in plan {
-        let mut open = true;
         match entry {
-            Ok(source) => inputs::read_source(&source, &mut |item| {
-                open = open && sender.blocking_send(item).is_ok();
-            }),
-            Err(item) => open = sender.blocking_send(item).is_ok(),
+            Ok(source) => inputs::read_source(&source, &mut |item| push(item, &mut batch, &mut open)),
+            Err(item) => push(item, &mut batch, &mut open),
         }
         files_read.fetch_add(1, Ordering::Relaxed);
         if !open {
             return;
         }
+    }
+    if !batch.is_empty() {
+        let _ = sender.blocking_send(batch);
     }
 }
 
@@ -181,27 +207,32 @@ struct Outcome {
 /// once, writes results in input order.
 async fn consume(
     run: Arc<Run>,
-    receiver: tokio::sync::mpsc::Receiver<Item>,
+    receiver: tokio::sync::mpsc::Receiver<Batch>,
     mut progress: Progress,
     files_read: &AtomicUsize,
 ) -> Outcome {
-    let items = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|item| (item, receiver))
+    let batches = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|batch| (batch, receiver))
     });
-    let results = items
-        .map(|item| {
+    let results = batches
+        .map(|batch| {
             let run = Arc::clone(&run);
-            tokio::spawn(async move { run.process(item).await })
+            tokio::spawn(async move {
+                futures_util::future::join_all(batch.into_iter().map(|item| run.process(item))).await
+            })
         })
-        .buffered(run.window());
+        .buffered(run.window().div_ceil(BATCH_MESSAGES).max(2))
+        .flat_map(|joined| {
+            let done = joined.unwrap_or_else(|e| vec![Done::failed("internal error", &e.to_string())]);
+            futures_util::stream::iter(done)
+        });
     let mut results = std::pin::pin!(results);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut outcome = Outcome { code: exit::OK, messages: 0, bytes: 0, finished: true };
     let mut summary = Summary::default();
     let mut first = true;
-    while let Some(joined) = results.next().await {
-        let done = joined.unwrap_or_else(|e| Done::failed("internal error", &e.to_string()));
+    while let Some(done) = results.next().await {
         outcome.code = exit::worst(outcome.code, done.code);
         if done.bytes > 0 {
             outcome.messages += 1;
