@@ -62,7 +62,7 @@ fn host(url: &str) -> &str {
 }
 
 /// Seconds as people write them: `5 s`, `1.5 s`.
-fn seconds(ms: u32) -> String {
+pub fn seconds(ms: u32) -> String {
     if ms.is_multiple_of(1000) { format!("{} s", ms / 1000) } else { format!("{}.{} s", ms / 1000, ms % 1000 / 100) }
 }
 

@@ -76,7 +76,7 @@ pub async fn check(
     // the core has no clock, so the bridge stops the check when it passes.
     let deadline_at = js_sys::Date::now() + f64::from(options.deadline_ms);
     let deadline_reason =
-        format!("no answers within the message's deadline of {} s", f64::from(options.deadline_ms) / 1000.0);
+        format!("no answers within the message's deadline of {}", fetch::seconds(options.deadline_ms));
     while !live.is_finished() {
         let round: Vec<Question> = std::iter::from_fn(|| live.poll_question()).collect();
         if round.is_empty() {
