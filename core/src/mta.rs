@@ -175,7 +175,12 @@ pub struct Clues<'a> {
     /// The `id` value.
     pub id: Option<&'a str>,
     /// The comments of the field outside the `from` clause (the `from`
-    /// clause's comments name the client, not the writer).
+    /// clause's comments name the client, not the writer), as the
+    /// `Received:` lexer reads them: every run of white space one space
+    /// (`(Exim\r\n 4.96)` is `Exim 4.96`, see
+    /// [`crate::received::lexer::lex_read`]), so that marks such as `exim `
+    /// match however the header was folded. That is done once, where the
+    /// comments are collected, not here.
     pub comments: Vec<&'a str>,
     /// The keyword of a `(HELO x)` / `(EHLO x)` comment in the `from` clause.
     pub helo_keyword: Option<&'a str>,
@@ -281,6 +286,11 @@ pub fn detect(clues: &Clues<'_>) -> Option<Mta> {
     let by = clues.by.map(|b| b.trim_end_matches('.').to_ascii_lowercase());
     let with = clues.with.map(str::to_ascii_lowercase);
     let id = clues.id.unwrap_or_default();
+    debug_assert!(
+        !clues.comments.iter().any(|c| crate::received::lexer::needs_collapse(c)),
+        "comments with white space runs: {:?}",
+        clues.comments
+    );
     let comments: Vec<String> = clues.comments.iter().map(|c| c.to_ascii_lowercase()).collect();
 
     // Microsoft's transport writes the build number as the id.
@@ -315,7 +325,7 @@ pub fn detect(clues: &Clues<'_>) -> Option<Mta> {
     if let Some(mta) = software_by_comment(&comments) {
         return Some(mta);
     }
-    if let Some(mta) = by_layout(clues, by.as_deref(), with.as_deref(), id) {
+    if let Some(mta) = by_layout(clues, &comments, by.as_deref(), with.as_deref(), id) {
         return Some(mta);
     }
     if let Some(with) = &with {
@@ -335,8 +345,9 @@ pub fn detect(clues: &Clues<'_>) -> Option<Mta> {
     None
 }
 
-/// Writers recognised by how they lay the field out.
-fn by_layout(clues: &Clues<'_>, by: Option<&str>, with: Option<&str>, id: &str) -> Option<Mta> {
+/// Writers recognised by how they lay the field out; `comments` are the
+/// clues' comments in lower case.
+fn by_layout(clues: &Clues<'_>, comments: &[String], by: Option<&str>, with: Option<&str>, id: &str) -> Option<Mta> {
     let found = if by.is_some_and(|b| b.starts_with("esa") && b[3..].starts_with(|c: char| c.is_ascii_digit())) {
         // Cisco ESA appliances are named esa1, esa2... by convention.
         MtaId::Ironport
@@ -356,10 +367,7 @@ fn by_layout(clues: &Clues<'_>, by: Option<&str>, with: Option<&str>, id: &str) 
         // SmarterMail (.NET): `with SMTP (version=Tls12 cipher=Aes256 bits=256)`.
 
         MtaId::Smartermail
-    } else if clues.comments.iter().any(|c| {
-        let c = c.to_ascii_lowercase();
-        c == "tls encrypted" || c == "not encrypted"
-    }) {
+    } else if comments.iter().any(|c| c == "tls encrypted" || c == "not encrypted") {
         MtaId::Groupwise
     } else if clues.layout.semicolon_after_fold {
         MtaId::Hmailserver
@@ -393,6 +401,8 @@ fn looks_like_google_internal(by: &str) -> bool {
     by.starts_with("2002:a") && by.contains(":b0:")
 }
 
+/// `comments` in lower case, white space runs already one space (see
+/// [`Clues::comments`]): a mark's space also matches a tab or a fold in the header.
 fn software_by_comment(comments: &[String]) -> Option<Mta> {
     for comment in comments {
         for (mark, id) in COMMENT_MARKS {
@@ -552,6 +562,36 @@ mod tests {
         assert_eq!((sendmail.id, sendmail.version.as_deref()), (MtaId::Sendmail, Some("8.15.2")));
         let iis = detect(&clues("srv", "Microsoft SMTPSVC", "", &["7.5.7601.17514"])).expect("iis");
         assert_eq!(iis.name, "IIS SMTP service (Windows Server 2008 R2)");
+    }
+
+    /// A comment as the `Received:` lexer reads it (white space runs one space).
+    fn lexed(raw: &str) -> String {
+        let mut unfolded = String::new();
+        match crate::received::lexer::lex_read(&format!("({raw})"), &mut unfolded).1.remove(0).token {
+            crate::received::lexer::Token::Comment(text) => text.to_string(),
+            other => panic!("not a comment: {other:?}"),
+        }
+    }
+
+    /// Regression: `(Exim\r\n 4.96)` and `(Exim\t4.96)` were not Exim's
+    /// mark (`exim ` was matched with a literal space), nor `(qmail\t123 ...)`
+    /// qmail's, nor `(TLS\r\n encrypted)` GroupWise's.
+    #[test]
+    fn marks_match_across_folds_and_tabs() {
+        let detect_with = |by: &str, with: &str, comment: &str| {
+            let comment = lexed(comment);
+            detect(&clues(by, with, "1abc-000123-AB", &[comment.as_str()]))
+        };
+        for comment in ["Exim 4.96", "Exim\r\n 4.96", "Exim\t4.96", "Exim \r\n\t 4.96"] {
+            let exim = detect_with("mx.example.org", "esmtp", comment).expect("exim");
+            assert_eq!((exim.id, exim.version.as_deref()), (MtaId::Exim, Some("4.96")), "{comment:?}");
+        }
+        let qmail = detect_with("mx.example.org", "SMTP", "qmail\t12345 invoked\r\n by uid 89").expect("qmail");
+        assert_eq!(qmail.id, MtaId::Qmail);
+        let cgp = detect_with("mx.example.org", "SMTP", "CommuniGate\tPro SMTP\r\n 6.3.4").expect("cgp");
+        assert_eq!((cgp.id, cgp.version.as_deref()), (MtaId::Communigate, Some("6.3.4")));
+        let groupwise = detect_with("gw.example.org", "ESMTP", "TLS\r\n encrypted").expect("groupwise");
+        assert_eq!(groupwise.id, MtaId::Groupwise);
     }
 
     #[test]

@@ -5,6 +5,16 @@
 //! (global unicast is `2000::/3`), RFC 3879 (site-local) and RFC 9637
 //! (`3fff::/20` documentation). Only [`IpScope::Public`] addresses are
 //! reverse-DNS checked: the others are never sent to a resolver.
+//!
+//! "Public" means an address a receiving MTA on the internet could see as
+//! the SMTP client, so that a PTR check means something: every address in
+//! `2000::/3` or IPv4 outside the special-purpose blocks, and every block the
+//! registries mark "Globally Reachable: True", in both families (the AS112,
+//! AMT, PCP, TURN and DNS-SD SRP anycast, ORCHIDv2 and DET blocks, also
+//! those inside `192.0.0/24` and `2001::/23`). The exception is the NAT64
+//! well-known prefix `64:ff9b::/96`: globally reachable in the registry, but
+//! its addresses stand for IPv4 hosts behind a translator (RFC 6052), whose
+//! `ip6.arpa` names are not theirs, so it keeps [`IpScope::Nat64`].
 
 use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -39,7 +49,8 @@ pub enum IpScope {
     Broadcast,
     /// "This network" (`0/8`).
     ThisNetwork,
-    /// IETF protocol assignments (`192.0.0/24`, `2001::/23` outside its sub-blocks).
+    /// IETF protocol assignments not globally reachable (`192.0.0/24`,
+    /// `2001::/23` outside its sub-blocks that are).
     IetfProtocol,
     /// 6to4 (`2002::/16`, and the deprecated relay anycast `192.88.99/24`).
     #[serde(rename = "6to4")]
@@ -122,7 +133,10 @@ fn in_v6(ip: Ipv6Addr, net: [u16; 8], len: u32) -> bool {
     (u128::from(ip) & mask) == (u128::from(Ipv6Addr::from(net)) & mask)
 }
 
-/// IPv4 blocks, most specific first where they nest.
+/// IPv4 blocks, most specific first where they nest. The registry's
+/// globally reachable rows outside `192.0.0/24` are in no row, so public:
+/// AS112-v4 `192.31.196/24` (RFC 7535), AMT `192.52.193/24` (RFC 7450) and
+/// Direct Delegation AS112 `192.175.48/24` (RFC 7534).
 const V4_TABLE: &[([u8; 4], u32, IpScope)] = &[
     ([255, 255, 255, 255], 32, IpScope::Broadcast),
     ([0, 0, 0, 0], 32, IpScope::Unspecified),
@@ -143,11 +157,27 @@ const V4_TABLE: &[([u8; 4], u32, IpScope)] = &[
     ([240, 0, 0, 0], 4, IpScope::Reserved),
 ];
 
+/// The rows inside `192.0.0/24` that the registry marks globally
+/// reachable: public, not IETF protocol.
+const V4_IETF_REACHABLE: &[([u8; 4], u32)] = &[
+    // Port Control Protocol anycast (RFC 7723).
+    ([192, 0, 0, 9], 32),
+    // TURN anycast (RFC 8155).
+    ([192, 0, 0, 10], 32),
+];
+
 fn scope_v4(ip: Ipv4Addr) -> IpScope {
-    V4_TABLE.iter().find(|(net, len, _)| in_v4(ip, *net, *len)).map_or(IpScope::Public, |(_, _, scope)| *scope)
+    match V4_TABLE.iter().find(|(net, len, _)| in_v4(ip, *net, *len)).map_or(IpScope::Public, |(_, _, scope)| *scope) {
+        IpScope::IetfProtocol if V4_IETF_REACHABLE.iter().any(|(net, len)| in_v4(ip, *net, *len)) => IpScope::Public,
+        scope => scope,
+    }
 }
 
-/// IPv6 blocks, most specific first where they nest.
+/// IPv6 blocks, most specific first where they nest. The registry's
+/// globally reachable row outside `2001::/23`, Direct Delegation AS112
+/// `2620:4f:8000::/48` (RFC 7534), is in `2000::/3` and no other row, so
+/// public; `64:ff9b::/96` is the one globally reachable row that is not
+/// (see the module documentation).
 const V6_TABLE: &[([u16; 8], u32, IpScope)] = &[
     ([0, 0, 0, 0, 0, 0, 0, 0], 128, IpScope::Unspecified),
     ([0, 0, 0, 0, 0, 0, 0, 1], 128, IpScope::Loopback),
@@ -168,12 +198,35 @@ const V6_TABLE: &[([u16; 8], u32, IpScope)] = &[
     ([0xff00, 0, 0, 0, 0, 0, 0, 0], 8, IpScope::Multicast),
 ];
 
+/// The rows inside `2001::/23` that the registry marks globally reachable:
+/// public, not IETF protocol (the rest of the block, the deprecated ORCHID
+/// `2001:10::/28` included, is not globally reachable).
+const V6_IETF_REACHABLE: &[([u16; 8], u32)] = &[
+    // PCP anycast (RFC 7723), TURN anycast (RFC 8155), DNS-SD Service
+    // Registration Protocol anycast (RFC 9665).
+    ([0x2001, 1, 0, 0, 0, 0, 0, 1], 128),
+    ([0x2001, 1, 0, 0, 0, 0, 0, 2], 128),
+    ([0x2001, 1, 0, 0, 0, 0, 0, 3], 128),
+    // AMT (RFC 7450).
+    ([0x2001, 3, 0, 0, 0, 0, 0, 0], 32),
+    // AS112-v6 (RFC 7535).
+    ([0x2001, 4, 0x112, 0, 0, 0, 0, 0], 48),
+    // ORCHIDv2 (RFC 7343).
+    ([0x2001, 0x20, 0, 0, 0, 0, 0, 0], 28),
+    // Drone Remote ID Protocol Entity Tags (RFC 9374).
+    ([0x2001, 0x30, 0, 0, 0, 0, 0, 0], 28),
+];
+
 fn scope_v6(ip: Ipv6Addr) -> IpScope {
-    V6_TABLE
+    let scope = V6_TABLE
         .iter()
         .find(|(net, len, _)| in_v6(ip, *net, *len))
         // Outside 2000::/3 and the blocks above: not allocated for unicast.
-        .map_or(IpScope::Reserved, |(_, _, scope)| *scope)
+        .map_or(IpScope::Reserved, |(_, _, scope)| *scope);
+    match scope {
+        IpScope::IetfProtocol if V6_IETF_REACHABLE.iter().any(|(net, len)| in_v6(ip, *net, *len)) => IpScope::Public,
+        scope => scope,
+    }
 }
 
 #[cfg(test)]
@@ -233,6 +286,38 @@ mod tests {
         for (ip, expected) in rows {
             assert_eq!(scope(ip), expected, "{ip}");
         }
+    }
+
+    /// Regression: the globally reachable rows inside `2001::/23` and
+    /// `192.0.0/24` were `ietf_protocol` while their counterparts outside
+    /// those blocks (AS112, AMT) were public.
+    #[test]
+    fn globally_reachable_rows_are_public_in_both_families() {
+        for ip in [
+            "192.0.0.9",
+            "192.0.0.10",
+            "192.31.196.1",
+            "192.52.193.255",
+            "192.175.48.6",
+            "2001:1::1",
+            "2001:1::2",
+            "2001:1::3",
+            "2001:3::1",
+            "2001:3:ffff:ffff:ffff:ffff:ffff:ffff",
+            "2001:4:112::1",
+            "2001:20::1",
+            "2001:2f:ffff::1",
+            "2001:30::1",
+            "2001:3f:ffff::1",
+            "2620:4f:8000::1",
+        ] {
+            assert_eq!(scope(ip), IpScope::Public, "{ip}");
+        }
+        for ip in ["192.0.0.8", "192.0.0.11", "192.0.0.170", "2001:1::", "2001:1::4", "2001:4:113::1", "2001:10::1"] {
+            assert_eq!(scope(ip), IpScope::IetfProtocol, "{ip}");
+        }
+        // Globally reachable too, but a translated IPv4 host: see the module documentation.
+        assert_eq!(scope("64:ff9b::198.51.100.1"), IpScope::Nat64);
     }
 
     #[test]

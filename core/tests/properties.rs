@@ -12,10 +12,9 @@
 //! - `scope`: every address gets the scope of an independent table of the IANA
 //!   IPv4 and IPv6 special-purpose address registries.
 //!
-//! Ignored tests pin behaviour of the core that disagrees with a property
-//! (their reasons say what); `cargo test -- --ignored` shows it. Failing cases
-//! are not written to `proptest-regressions/`: the minimal input is printed
-//! instead. `PROPTEST_CASES` changes the number of cases (256).
+//! Failing cases are not written to `proptest-regressions/`: the minimal
+//! input is printed instead; a bug found this way gets a plain regression
+//! test beside the property. `PROPTEST_CASES` changes the number of cases (256).
 
 mod common;
 

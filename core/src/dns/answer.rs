@@ -49,7 +49,19 @@ pub struct Question {
 impl Question {
     /// A question, with the name normalised (case folded, trailing dot removed).
     pub fn new(name: &str, qtype: QType) -> Self {
-        Self { name: name.trim_end_matches('.').to_ascii_lowercase(), qtype }
+        Self { name: without_final_dot(name).to_ascii_lowercase(), qtype }
+    }
+}
+
+/// A presentation-format name without the dot that marks it absolute
+/// (`mail.example.` → `mail.example`). Only one dot goes, and only an
+/// unescaped one (preceded by an even number of backslashes): `mail\.` ends
+/// in a label holding the octet `.`, and `mail\\.` in a `\` octet then the
+/// final dot. The root `.` stays as it is: it has no other spelling.
+pub(crate) fn without_final_dot(name: &str) -> &str {
+    match name.strip_suffix('.') {
+        Some(rest) if !rest.is_empty() && rest.bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 0 => rest,
+        _ => name,
     }
 }
 
@@ -223,3 +235,40 @@ impl fmt::Display for DnsError {
 }
 
 impl std::error::Error for DnsError {}
+
+#[cfg(test)]
+mod tests {
+    use super::super::wire::{build_query, parse_query};
+    use super::*;
+
+    #[test]
+    fn only_the_final_unescaped_dot_goes() {
+        for (given, kept) in [
+            ("Mail.Example.", "mail.example"),
+            ("mail.example", "mail.example"),
+            // A last label holding the octet `.`: the dot is data.
+            ("mail\\.", "mail\\."),
+            ("mail\\..", "mail\\."),
+            ("\\.", "\\."),
+            // An escaped backslash, then the final dot.
+            ("mail\\\\.", "mail\\\\"),
+            ("mail\\\\\\.", "mail\\\\\\."),
+            // The root has no other spelling; at most one dot goes.
+            (".", "."),
+            ("a..", "a."),
+        ] {
+            assert_eq!(Question::new(given, QType::A).name, kept, "{given:?}");
+        }
+    }
+
+    /// Regression: a PTR target whose last label is the octet `.` was asked
+    /// for as `\` (`BadName`), and one ending `mail\.` as `mail\`.
+    #[test]
+    fn a_name_ending_in_a_dot_octet_is_asked_as_it_is() {
+        for name in ["\\.", "mail\\.", "mail\\.example\\.", "."] {
+            let question = Question::new(name, QType::A);
+            let query = build_query(&question).expect("askable");
+            assert_eq!(parse_query(&query).map(|(_, q)| q.name), Ok(name.to_string()));
+        }
+    }
+}

@@ -5,7 +5,7 @@
 use super::MAX_ANSWER_RECORDS;
 #[cfg(feature = "json")]
 use super::MAX_RESPONSE_BYTES;
-use super::answer::{DnsAnswer, DnsError, Question, Rcode, Record, RecordData};
+use super::answer::{DnsAnswer, DnsError, Question, Rcode, Record, RecordData, without_final_dot};
 use serde::Deserialize;
 use std::fmt::Write as _;
 
@@ -60,8 +60,10 @@ pub struct JsonRecord {
     pub data: String,
 }
 
+/// A name as the JSON form writes it (zone-file text, usually with the
+/// final dot) in the form of [`Question::name`].
 fn normalize(name: &str) -> String {
-    name.trim_end_matches('.').to_ascii_lowercase()
+    without_final_dot(name).to_ascii_lowercase()
 }
 
 /// The JSON API URL for a question: `?name=<name>&type=<TYPE>`.
@@ -160,6 +162,30 @@ mod tests {
         assert_eq!(decode_json(br#"{"Status":3}"#, &q).map(|a| a.rcode), Ok(Rcode::NxDomain));
         let negative = br#"{"Status":3,"Authority":[{"name":"example.net.","type":6,"TTL":1800,"data":"ns1.example.net. hostmaster.example.net. 2023010401 7200 3600 1209600 300"}]}"#;
         assert_eq!(decode_json(negative, &q).map(|a| a.cache_ttl()), Ok(Some(300)));
+    }
+
+    /// Regression: `normalize` stripped every trailing dot, so a PTR target
+    /// `mail\.` (served `mail\..`) read as `mail\`, and the root as "".
+    #[test]
+    fn targets_ending_in_a_dot_octet_keep_it() {
+        let q = Question::new("142.69.2.81.in-addr.arpa", QType::Ptr);
+        let body = br#"{"Status":0,"Question":[{"name":"142.69.2.81.in-addr.arpa.","type":12}],"Answer":[
+            {"name":"142.69.2.81.in-addr.arpa.","type":12,"TTL":60,"data":"Mail\\.."},
+            {"name":"142.69.2.81.in-addr.arpa.","type":12,"TTL":60,"data":"\\.."},
+            {"name":"142.69.2.81.in-addr.arpa.","type":5,"TTL":60,"data":"."},
+            {"name":"142.69.2.81.in-addr.arpa.","type":12,"TTL":60,"data":"mail.example.net."}]}"#;
+        let answer = decode_json(body, &q).expect("decode");
+        let targets: Vec<&RecordData> = answer.records.iter().map(|r| &r.data).collect();
+        assert_eq!(
+            targets,
+            [
+                &RecordData::Ptr("mail\\.".to_string()),
+                &RecordData::Ptr("\\.".to_string()),
+                &RecordData::Cname(".".to_string()),
+                &RecordData::Ptr("mail.example.net".to_string()),
+            ]
+        );
+        assert!(answer.records.iter().all(|r| r.name == q.name));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! may lack its `;` (SendGrid) or be followed by more clauses (Courier's
 //! `id` after the date), so the split is by keyword, not by position.
 
-use super::lexer::{Lexeme, Token, lex};
+use super::lexer::{Lexeme, Token, lex, lex_read};
 use crate::date::{MailDate, parse_date};
 
 /// A clause keyword.
@@ -96,9 +96,12 @@ impl<'a> Split<'a> {
     }
 }
 
-/// Splits a value into clauses and its date.
-pub fn split(value: &str) -> Split<'_> {
-    let lexemes = lex(value);
+/// Splits a value into clauses and its date. The tokens are read as
+/// [`lex_read`] reads them: `unfolded` holds the value when folds inside
+/// comments or quoted strings had to be read away, and the `Split` then
+/// borrows from it.
+pub fn split<'a>(value: &'a str, unfolded: &'a mut String) -> Split<'a> {
+    let (value, lexemes) = lex_read(value, unfolded);
     let last_semicolon = lexemes.iter().rposition(|l| l.token == Token::Semicolon);
     let mut unreadable_date = None;
     let mut date_text = None;
@@ -182,8 +185,10 @@ mod tests {
 
     #[test]
     fn courier_id_after_date() {
+        let mut unfolded = String::new();
         let split = split(
             "from a by b with ESMTP; Wed, 04 Jan 2023 10:11:12 -0500\r\n  id 0000000000123ABC.0000000063B5A3D1.00001234",
+            &mut unfolded,
         );
         assert!(split.date.is_some());
         assert_eq!(
@@ -194,8 +199,10 @@ mod tests {
 
     #[test]
     fn sendgrid_date_without_semicolon() {
+        let mut unfolded = String::new();
         let split = split(
             "by filterdrecv-1 with SMTP id filterdrecv-1-63B5A3D1-2A 2023-01-04 16:05:37.29 +0000 UTC m=+3010374.41",
+            &mut unfolded,
         );
         assert!(split.date.is_some());
         assert_eq!(split.first(Keyword::Id).and_then(Clause::first_word), Some("filterdrecv-1-63B5A3D1-2A"));
@@ -203,8 +210,25 @@ mod tests {
 
     #[test]
     fn unreadable_date_is_reported() {
-        let split = split("from a by b; yesterday");
+        let mut unfolded = String::new();
+        let split = split("from a by b; yesterday", &mut unfolded);
         assert!(split.date.is_none());
         assert_eq!(split.unreadable_date, Some("yesterday"));
+    }
+
+    /// Regression: the clauses are made of the tokens as read, and the date
+    /// and what follows it are read in the same text.
+    #[test]
+    fn folds_inside_tokens_are_read_away_everywhere() {
+        let mut unfolded = String::new();
+        let split = split(
+            "from a by b (Exim\r\n 4.96) for <\"j\r\n d\"@x>; Wed, 04 Jan 2023 10:11:12 -0500 (x\r\n\ty)\r\n id 7",
+            &mut unfolded,
+        );
+        let by = split.first(Keyword::By).expect("by clause");
+        assert_eq!(by.comments().collect::<Vec<_>>(), ["Exim 4.96"]);
+        assert_eq!(split.first(Keyword::For).and_then(Clause::first_word), Some("<\"j d\"@x>"));
+        assert!(split.date.is_some());
+        assert_eq!(split.first(Keyword::Id).and_then(Clause::first_word), Some("7"));
     }
 }

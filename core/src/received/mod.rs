@@ -64,7 +64,10 @@ pub fn parse(value: &str) -> Received {
     let mut notes = Vec::new();
     let value = crate::limits::cut(value, MAX_RECEIVED_BYTES, "field", &mut notes);
 
-    let split = split(value);
+    // Holds the value with its comments' white space runs and its quoted
+    // strings' folds read away, when there are any (see `lexer::lex_read`).
+    let mut unfolded = String::new();
+    let split = split(value, &mut unfolded);
     let first_word = |k| split.first(k).and_then(Clause::first_word);
     let by = first_word(Keyword::By).map(|b| b.trim_end_matches('.').to_string());
     let by_ip = split.first(Keyword::By).and_then(|c| c.comments().find_map(crate::ip::parse_ip_literal)).map(|l| l.ip);
@@ -257,6 +260,26 @@ mod tests {
         assert_eq!(r.date.map(|d| d.to_rfc3339()).as_deref(), Some("2023-01-04T10:11:12+01:00"));
         assert_eq!(r.mta.map(|m| m.id), Some(mta::MtaId::Postfix));
         assert!(r.notes.is_empty(), "{:?}", r.notes);
+    }
+
+    /// Regression: a fold or a tab inside a comment changed the writer guess
+    /// (and with it the `from` clause's reading), and a fold inside a quoted
+    /// string stayed in the `for` address.
+    #[test]
+    fn folds_inside_comments_and_quoted_strings_are_read_away() {
+        let value = "from mail.example.com ([192.0.2.1]) by mx.example.org with esmtp (Exim 4.96) \
+                     id 1abc-000123-AB for <\"john doe\"@example.org>; Wed, 04 Jan 2023 10:11:12 +0100";
+        let flat = parse(value);
+        assert_eq!(flat.from_rdns.as_deref(), Some("mail.example.com"));
+        assert_eq!(flat.mta.as_ref().map(|m| (m.id, m.version.as_deref())), Some((mta::MtaId::Exim, Some("4.96"))));
+        for (comment, quoted) in [("(Exim\r\n 4.96)", "\"john\r\n doe\""), ("(Exim\t4.96)", "\"john\n doe\"")] {
+            let folded = value.replace("(Exim 4.96)", comment).replace("\"john doe\"", quoted);
+            assert_eq!(parse(&folded), flat, "{folded:?}");
+        }
+        let forged = parse(
+            "from helo.example (root@mail.example.com [192.0.2.1] (may\r\n\tbe forged)) by mx; Wed, 4 Jan 2023 10:11:12 +0000",
+        );
+        assert!(forged.may_be_forged);
     }
 
     #[test]

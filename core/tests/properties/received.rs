@@ -1,10 +1,13 @@
 //! Folding `Received:` values (RFC 5322 §2.2.3).
 //!
-//! The core has no unfolding step: its lexer reads CR and LF as spaces (see
-//! `received/lexer.rs`). So the properties are that folding a value, alone or
-//! inside a header block, changes nothing the parser reads, and that the
-//! test's own unfolding (the inverse of its folding) is idempotent and keeps
-//! the reading of the corpus values in `tests/data/received/`.
+//! The core has no unfolding step for the whole value: its lexer reads CR
+//! and LF between tokens as spaces, unfolds the words it keeps (a quoted
+//! string may hold a fold) and reads every white space run in a comment as
+//! one space (see `received/lexer.rs`). So the properties are that folding a
+//! value, alone or inside a header block, anywhere, changes nothing the
+//! parser reads, and that the test's own unfolding (the inverse of its
+//! folding) is idempotent and keeps the reading of the corpus values in
+//! `tests/data/received/`.
 
 use super::common;
 use iprev_core::message::read_fields;
@@ -268,35 +271,52 @@ proptest! {
 }
 
 /// The smallest case of `folding_inside_comments_and_quotes_changes_nothing`
-/// that changes a hop field: Exim writes `from <rDNS> ([ip])` when the HELO
+/// that changed a hop field: Exim writes `from <rDNS> ([ip])` when the HELO
 /// name matched, and only its `(Exim 4.96)` comment says so.
 #[test]
-#[ignore = "a fold inside `(Exim 4.96)` loses the Exim reading of the from clause (mta.rs matches `exim ` with a space)"]
 fn folded_exim_comment_keeps_the_rdns_name() {
     let value = "from mail.example.com ([192.0.2.1]) by mx.example.org with esmtp (Exim 4.96) id 1abc-000123-AB; \
                  Wed, 04 Jan 2023 10:11:12 +0100";
-    assert_eq!(parse(value).from_rdns.as_deref(), Some("mail.example.com"));
-    let folded = value.replace("(Exim 4.96)", "(Exim\r\n 4.96)");
-    assert_eq!(parse(&folded).from_rdns.as_deref(), Some("mail.example.com"), "{folded:?}");
+    let flat = parse(value);
+    assert_eq!(flat.from_rdns.as_deref(), Some("mail.example.com"));
+    for written in ["(Exim\r\n 4.96)", "(Exim\n\t4.96)", "(Exim\t4.96)", "(Exim \r\n  4.96)"] {
+        let folded = value.replace("(Exim 4.96)", written);
+        assert_eq!(parse(&folded), flat, "{folded:?}");
+    }
+}
+
+/// The other case that changed: a fold inside a quoted local part stayed in
+/// the `for` address.
+#[test]
+fn folded_quoted_string_is_unfolded() {
+    let value = "from mail.example.com (mail.example.com [192.0.2.51]) by mx.example.org (Postfix) with ESMTP \
+                 id 4NmK0L1M2Pz9rxa for <\"john doe\"@example.org>; Wed,  4 Jan 2023 10:11:12 +0100 (CET)";
+    assert_eq!(parse(value).for_.as_deref(), Some("\"john doe\"@example.org"));
+    for (written, read) in [("\"john\r\n doe\"", "\"john doe\""), ("\"john\n\tdoe\"", "\"john\tdoe\"")] {
+        let folded = value.replace("\"john doe\"", written);
+        assert_eq!(parse(&folded).for_, Some(format!("{read}@example.org")), "{folded:?}");
+    }
 }
 
 proptest! {
     #![proptest_config(super::config())]
 
-    /// The same, with folds inside comments and quoted strings too. Two
-    /// readings change: `(Exim 4.96)` folded as `(Exim\r\n 4.96)` is no longer
-    /// recognised as Exim's (and a `from` clause without `helo=` is then read
-    /// another way), and a fold inside `for <"john doe"@example.org>` stays
-    /// in the address.
+    /// The same, with folds inside comments and quoted strings too. The
+    /// reading to keep is that of the unfolded text: unfolding removes the
+    /// line break only (RFC 5322 §3.2.2), so the white space a fold brings
+    /// along stays in a quoted string. Comments read every white space run
+    /// as one space, so where there is no quoted string, that is the reading
+    /// of the value before folding.
     #[test]
-    #[ignore = "folding inside a comment or quoted string changes the reading: writer marks such as `Exim ` are \
-                matched with a literal space (mta.rs), and quoted words keep the line break"]
     fn folding_inside_comments_and_quotes_changes_nothing(
         value in prop_oneof![generated().prop_map(|g| g.value), (0..corpus().len()).prop_map(|i| unfold(&corpus()[i]))],
         folding in folding(),
     ) {
         let (folded, unfolded) = folding.apply(&value, true);
-        prop_assert_eq!(unfold(&folded), unfolded);
-        same_reading(&folded, &value)?;
+        prop_assert_eq!(unfold(&folded), unfolded.clone());
+        same_reading(&folded, &unfolded)?;
+        if !value.contains('"') {
+            same_reading(&folded, &value)?;
+        }
     }
 }

@@ -4,15 +4,16 @@
 //! Special-Purpose Address Registry" (RFC 6890 and the RFCs that added rows
 //! since), with each row's "Globally Reachable" column, plus the few blocks
 //! that other registries define (multicast, deprecated site-local). Each row
-//! names the `IpScope` its purpose maps to: its own category where the crate
-//! has one, else the category of the block that holds it (`192.0.0/24` and
-//! `2001::/23` rows are IETF protocol assignments; rows outside `2000::/3`
-//! are reserved). `None`: the crate has no category for the purpose and no
-//! block holds the row (AS112 and AMT outside those two blocks).
+//! names the `IpScope` its purpose maps to: public where the registry says
+//! globally reachable, else its own category where the crate has one, else
+//! the category of the block that holds it (`192.0.0/24` and `2001::/23`
+//! rows are IETF protocol assignments; rows outside `2000::/3` are reserved).
 //!
 //! The crate's rule, as `scope.rs` documents it: IPv4-mapped IPv6 addresses
-//! take the scope of their IPv4 address; an address in no row is public if
-//! it is IPv4 or in `2000::/3`, reserved otherwise.
+//! take the scope of their IPv4 address; an address is public if the most
+//! specific row holding it is globally reachable (in either family; the one
+//! exception is the NAT64 prefix `64:ff9b::/96`, see [`TRANSLATED`]), or if
+//! no row holds it and it is IPv4 or in `2000::/3`.
 
 use iprev_core::scope::IpScope;
 use proptest::prelude::*;
@@ -32,80 +33,86 @@ enum Reach {
 use IpScope as S;
 use Reach::{No, NotApplicable as Na, Yes};
 
-type Row = (&'static str, &'static str, Reach, Option<IpScope>);
+type Row = (&'static str, &'static str, Reach, IpScope);
+
+/// The globally reachable row the crate does not call public: the NAT64
+/// well-known prefix, whose addresses stand for IPv4 hosts behind a
+/// translator (RFC 6052) and whose `ip6.arpa` names are not those hosts'.
+const TRANSLATED: &str = "64:ff9b::/96";
 
 const V4_ROWS: &[Row] = &[
-    ("0.0.0.0/8", "\"This network\"", No, Some(S::ThisNetwork)),
-    ("0.0.0.0/32", "\"This host on this network\"", No, Some(S::Unspecified)),
-    ("10.0.0.0/8", "Private-Use", No, Some(S::Private)),
-    ("100.64.0.0/10", "Shared Address Space", No, Some(S::Shared)),
-    ("127.0.0.0/8", "Loopback", No, Some(S::Loopback)),
-    ("169.254.0.0/16", "Link Local", No, Some(S::LinkLocal)),
-    ("172.16.0.0/12", "Private-Use", No, Some(S::Private)),
-    ("192.0.0.0/24", "IETF Protocol Assignments", No, Some(S::IetfProtocol)),
-    ("192.0.0.0/29", "IPv4 Service Continuity Prefix", No, Some(S::IetfProtocol)),
-    ("192.0.0.8/32", "IPv4 dummy address", No, Some(S::IetfProtocol)),
-    ("192.0.0.9/32", "Port Control Protocol Anycast", Yes, Some(S::IetfProtocol)),
-    ("192.0.0.10/32", "Traversal Using Relays around NAT Anycast", Yes, Some(S::IetfProtocol)),
-    ("192.0.0.170/32", "NAT64/DNS64 Discovery", No, Some(S::IetfProtocol)),
-    ("192.0.0.171/32", "NAT64/DNS64 Discovery", No, Some(S::IetfProtocol)),
-    ("192.0.2.0/24", "Documentation (TEST-NET-1)", No, Some(S::Documentation)),
-    ("192.31.196.0/24", "AS112-v4", Yes, None),
-    ("192.52.193.0/24", "AMT", Yes, None),
-    ("192.88.99.0/24", "Deprecated (6to4 Relay Anycast)", Na, Some(S::SixToFour)),
-    ("192.168.0.0/16", "Private-Use", No, Some(S::Private)),
-    ("192.175.48.0/24", "Direct Delegation AS112 Service", Yes, None),
-    ("198.18.0.0/15", "Benchmarking", No, Some(S::Benchmarking)),
-    ("198.51.100.0/24", "Documentation (TEST-NET-2)", No, Some(S::Documentation)),
-    ("203.0.113.0/24", "Documentation (TEST-NET-3)", No, Some(S::Documentation)),
-    ("240.0.0.0/4", "Reserved", No, Some(S::Reserved)),
-    ("255.255.255.255/32", "Limited Broadcast", No, Some(S::Broadcast)),
+    ("0.0.0.0/8", "\"This network\"", No, S::ThisNetwork),
+    ("0.0.0.0/32", "\"This host on this network\"", No, S::Unspecified),
+    ("10.0.0.0/8", "Private-Use", No, S::Private),
+    ("100.64.0.0/10", "Shared Address Space", No, S::Shared),
+    ("127.0.0.0/8", "Loopback", No, S::Loopback),
+    ("169.254.0.0/16", "Link Local", No, S::LinkLocal),
+    ("172.16.0.0/12", "Private-Use", No, S::Private),
+    ("192.0.0.0/24", "IETF Protocol Assignments", No, S::IetfProtocol),
+    ("192.0.0.0/29", "IPv4 Service Continuity Prefix", No, S::IetfProtocol),
+    ("192.0.0.8/32", "IPv4 dummy address", No, S::IetfProtocol),
+    ("192.0.0.9/32", "Port Control Protocol Anycast", Yes, S::Public),
+    ("192.0.0.10/32", "Traversal Using Relays around NAT Anycast", Yes, S::Public),
+    ("192.0.0.170/32", "NAT64/DNS64 Discovery", No, S::IetfProtocol),
+    ("192.0.0.171/32", "NAT64/DNS64 Discovery", No, S::IetfProtocol),
+    ("192.0.2.0/24", "Documentation (TEST-NET-1)", No, S::Documentation),
+    ("192.31.196.0/24", "AS112-v4", Yes, S::Public),
+    ("192.52.193.0/24", "AMT", Yes, S::Public),
+    ("192.88.99.0/24", "Deprecated (6to4 Relay Anycast)", Na, S::SixToFour),
+    ("192.168.0.0/16", "Private-Use", No, S::Private),
+    ("192.175.48.0/24", "Direct Delegation AS112 Service", Yes, S::Public),
+    ("198.18.0.0/15", "Benchmarking", No, S::Benchmarking),
+    ("198.51.100.0/24", "Documentation (TEST-NET-2)", No, S::Documentation),
+    ("203.0.113.0/24", "Documentation (TEST-NET-3)", No, S::Documentation),
+    ("240.0.0.0/4", "Reserved", No, S::Reserved),
+    ("255.255.255.255/32", "Limited Broadcast", No, S::Broadcast),
     // IPv4 Multicast Address Space Registry (RFC 5771).
-    ("224.0.0.0/4", "Multicast", Na, Some(S::Multicast)),
+    ("224.0.0.0/4", "Multicast", Na, S::Multicast),
 ];
 
 const V6_ROWS: &[Row] = &[
-    ("::1/128", "Loopback Address", No, Some(S::Loopback)),
-    ("::/128", "Unspecified Address", No, Some(S::Unspecified)),
+    ("::1/128", "Loopback Address", No, S::Loopback),
+    ("::/128", "Unspecified Address", No, S::Unspecified),
     // `::ffff:0:0/96` (IPv4-mapped, not globally reachable) is left out: the
     // crate reads those addresses as IPv4 (see `reference`).
-    ("64:ff9b::/96", "IPv4-IPv6 Translat.", Yes, Some(S::Nat64)),
-    ("64:ff9b:1::/48", "IPv4-IPv6 Translat.", No, Some(S::Nat64)),
-    ("100::/64", "Discard-Only Address Block", No, Some(S::DiscardOnly)),
-    ("100:0:0:1::/64", "Dummy IPv6 Prefix", No, Some(S::Reserved)),
-    ("2001::/23", "IETF Protocol Assignments", No, Some(S::IetfProtocol)),
-    ("2001::/32", "TEREDO", Na, Some(S::Teredo)),
-    ("2001:1::1/128", "Port Control Protocol Anycast", Yes, Some(S::IetfProtocol)),
-    ("2001:1::2/128", "Traversal Using Relays around NAT Anycast", Yes, Some(S::IetfProtocol)),
-    ("2001:1::3/128", "DNS-SD Service Registration Protocol Anycast", Yes, Some(S::IetfProtocol)),
-    ("2001:2::/48", "Benchmarking", No, Some(S::Benchmarking)),
-    ("2001:3::/32", "AMT", Yes, Some(S::IetfProtocol)),
-    ("2001:4:112::/48", "AS112-v6", Yes, Some(S::IetfProtocol)),
-    ("2001:10::/28", "Deprecated (previously ORCHID)", No, Some(S::IetfProtocol)),
-    ("2001:20::/28", "ORCHIDv2", Yes, Some(S::IetfProtocol)),
-    ("2001:30::/28", "Drone Remote ID Protocol Entity Tags (DETs) Prefix", Yes, Some(S::IetfProtocol)),
-    ("2001:db8::/32", "Documentation", No, Some(S::Documentation)),
-    ("2002::/16", "6to4", Na, Some(S::SixToFour)),
-    ("2620:4f:8000::/48", "Direct Delegation AS112 Service", Yes, None),
-    ("3fff::/20", "Documentation", No, Some(S::Documentation)),
-    ("5f00::/16", "Segment Routing (SRv6) SIDs", No, Some(S::Reserved)),
-    ("fc00::/7", "Unique-Local", No, Some(S::UniqueLocal)),
-    ("fe80::/10", "Link-Local Unicast", No, Some(S::LinkLocal)),
+    ("64:ff9b::/96", "IPv4-IPv6 Translat.", Yes, S::Nat64),
+    ("64:ff9b:1::/48", "IPv4-IPv6 Translat.", No, S::Nat64),
+    ("100::/64", "Discard-Only Address Block", No, S::DiscardOnly),
+    ("100:0:0:1::/64", "Dummy IPv6 Prefix", No, S::Reserved),
+    ("2001::/23", "IETF Protocol Assignments", No, S::IetfProtocol),
+    ("2001::/32", "TEREDO", Na, S::Teredo),
+    ("2001:1::1/128", "Port Control Protocol Anycast", Yes, S::Public),
+    ("2001:1::2/128", "Traversal Using Relays around NAT Anycast", Yes, S::Public),
+    ("2001:1::3/128", "DNS-SD Service Registration Protocol Anycast", Yes, S::Public),
+    ("2001:2::/48", "Benchmarking", No, S::Benchmarking),
+    ("2001:3::/32", "AMT", Yes, S::Public),
+    ("2001:4:112::/48", "AS112-v6", Yes, S::Public),
+    ("2001:10::/28", "Deprecated (previously ORCHID)", No, S::IetfProtocol),
+    ("2001:20::/28", "ORCHIDv2", Yes, S::Public),
+    ("2001:30::/28", "Drone Remote ID Protocol Entity Tags (DETs) Prefix", Yes, S::Public),
+    ("2001:db8::/32", "Documentation", No, S::Documentation),
+    ("2002::/16", "6to4", Na, S::SixToFour),
+    ("2620:4f:8000::/48", "Direct Delegation AS112 Service", Yes, S::Public),
+    ("3fff::/20", "Documentation", No, S::Documentation),
+    ("5f00::/16", "Segment Routing (SRv6) SIDs", No, S::Reserved),
+    ("fc00::/7", "Unique-Local", No, S::UniqueLocal),
+    ("fe80::/10", "Link-Local Unicast", No, S::LinkLocal),
     // IPv6 Address Space registry: deprecated site-local (RFC 3879) and multicast (RFC 4291).
-    ("fec0::/10", "Site-local (deprecated)", Na, Some(S::SiteLocal)),
-    ("ff00::/8", "Multicast", Na, Some(S::Multicast)),
+    ("fec0::/10", "Site-local (deprecated)", Na, S::SiteLocal),
+    ("ff00::/8", "Multicast", Na, S::Multicast),
 ];
 
 /// A parsed row: first and last address as integers (IPv4 in the low 32 bits).
 #[derive(Debug, Clone, Copy)]
 struct Block {
+    prefix: &'static str,
     v6: bool,
     first: u128,
     last: u128,
     len: u32,
     name: &'static str,
     reach: Reach,
-    scope: Option<IpScope>,
+    scope: IpScope,
 }
 
 impl Block {
@@ -127,7 +134,7 @@ fn blocks() -> &'static [Block] {
             };
             let host = if bits - len == 128 { u128::MAX } else { (1u128 << (bits - len)) - 1 };
             assert_eq!(first & host, 0, "{prefix}: host bits set");
-            Block { v6, first, last: first | host, len, name, reach, scope }
+            Block { prefix, v6, first, last: first | host, len, name, reach, scope }
         };
         V4_ROWS.iter().map(|row| parse(false, row)).chain(V6_ROWS.iter().map(|row| parse(true, row))).collect()
     })
@@ -150,14 +157,29 @@ fn row_of(ip: IpAddr) -> Option<&'static Block> {
     blocks().iter().filter(|b| b.contains(v6, value)).max_by_key(|b| b.len)
 }
 
-/// What the table says the scope of `ip` is: `Err(row)` for a row without a category.
-fn reference(ip: IpAddr) -> Result<IpScope, &'static Block> {
-    if let Some(block) = row_of(ip) {
-        return block.scope.ok_or(block);
-    }
+/// IPv4 (mapped or not), or IPv6 global unicast (`2000::/3`, RFC 4291).
+fn global_unicast(ip: IpAddr) -> bool {
     let (v6, value) = as_int(ip);
-    let global_unicast = !v6 || ip.to_canonical().is_ipv4() || value >> 125 == 1;
-    Ok(if global_unicast { S::Public } else { S::Reserved })
+    !v6 || ip.to_canonical().is_ipv4() || value >> 125 == 1
+}
+
+/// What the table says the scope of `ip` is.
+fn reference(ip: IpAddr) -> IpScope {
+    match row_of(ip) {
+        Some(block) => block.scope,
+        None if global_unicast(ip) => S::Public,
+        None => S::Reserved,
+    }
+}
+
+/// Whether a receiving MTA on the internet could see `ip` as its client, from
+/// the registries' "Globally Reachable" column alone: the most specific row
+/// holding it says so, or no row holds it and it is global unicast.
+fn globally_reachable(ip: IpAddr) -> bool {
+    match row_of(ip) {
+        Some(block) => block.reach == Yes && block.prefix != TRANSLATED,
+        None => global_unicast(ip),
+    }
 }
 
 /// Addresses inside each row and around its edges, and some anywhere.
@@ -211,26 +233,26 @@ fn edges() -> Vec<IpAddr> {
 fn every_row_edge_gets_the_table_scope() {
     let mut wrong = Vec::new();
     for ip in edges() {
-        if let Ok(want) = reference(ip) {
-            let got = IpScope::of(ip);
-            if got != want {
-                wrong.push(format!("{ip}: {got}, the table says {want} ({:?})", row_of(ip).map(|b| b.name)));
-            }
+        let (got, want) = (IpScope::of(ip), reference(ip));
+        if got != want {
+            wrong.push(format!("{ip}: {got}, the table says {want} ({:?})", row_of(ip).map(|b| b.name)));
         }
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
+/// Public exactly where the registries say globally reachable, in both
+/// families: the AS112 and AMT blocks as much as the PCP, TURN, DNS-SD SRP,
+/// AMT, AS112, ORCHIDv2 and DET rows inside `192.0.0/24` and `2001::/23`,
+/// while the rest of those two blocks is not.
 #[test]
-#[ignore = "the crate treats the globally reachable special-purpose blocks outside 192.0.0/24 and 2001::/23 \
-            (AS112 192.31.196/24, 192.175.48/24, 2620:4f:8000::/48; AMT 192.52.193/24) as public"]
-fn no_special_purpose_row_is_public() {
-    let public: Vec<String> = edges()
+fn public_means_globally_reachable() {
+    let wrong: Vec<String> = edges()
         .into_iter()
-        .filter(|ip| row_of(*ip).is_some() && IpScope::of(*ip).is_public())
-        .map(|ip| format!("{ip} ({:?})", row_of(ip).map(|b| (b.name, b.reach))))
+        .filter(|ip| IpScope::of(*ip).is_public() != globally_reachable(*ip))
+        .map(|ip| format!("{ip}: {} ({:?})", IpScope::of(ip), row_of(ip).map(|b| (b.name, b.reach))))
         .collect();
-    assert!(public.is_empty(), "{public:#?}");
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
 proptest! {
@@ -239,26 +261,22 @@ proptest! {
     #[test]
     fn scope_agrees_with_the_iana_table(ip in address_or_mapped()) {
         let got = IpScope::of(ip);
-        // Rows without a category are left to `no_special_purpose_row_is_public`.
-        if let Ok(want) = reference(ip) {
-            prop_assert_eq!(got, want, "{} in {:?}", ip, row_of(ip).map(|b| b.name));
-        }
+        prop_assert_eq!(got, reference(ip), "{} in {:?}", ip, row_of(ip).map(|b| b.name));
         // The same address written IPv4-mapped has the same scope.
         if let IpAddr::V4(v4) = ip {
             prop_assert_eq!(IpScope::of(IpAddr::V6(v4.to_ipv6_mapped())), got);
         }
     }
 
-    /// RFC 6890's "Globally Reachable": public only outside every row, and
-    /// never where a row says not reachable.
+    /// RFC 6890's "Globally Reachable", anywhere: public if and only if the
+    /// most specific row holding the address says globally reachable, or no
+    /// row holds it and it is global unicast.
     #[test]
-    fn public_means_outside_every_row(ip in address_or_mapped()) {
-        let row = row_of(ip);
-        if IpScope::of(ip).is_public() {
-            prop_assert!(row.is_none_or(|b| b.scope.is_none()), "{} is public but in {:?}", ip, row);
-            prop_assert!(row.is_none_or(|b| b.reach == Yes), "{} is public but in {:?}", ip, row);
-        } else {
-            prop_assert!(row.is_some() || !matches!(reference(ip), Ok(S::Public)), "{} is not public", ip);
-        }
+    fn public_means_globally_reachable_anywhere(ip in address_or_mapped()) {
+        prop_assert_eq!(
+            IpScope::of(ip).is_public(),
+            globally_reachable(ip),
+            "{} in {:?}", ip, row_of(ip).map(|b| (b.name, b.reach))
+        );
     }
 }
