@@ -1,4 +1,4 @@
-//! DNS over HTTPS with the browser's `fetch` (gloo-net): RFC 8484 GET with
+//! DNS over HTTPS with the browser's `fetch`: RFC 8484 GET with
 //! `accept: application/dns-message`, a CORS-safelisted header, so no
 //! preflight is needed. No cookies, no referrer, redirects never followed,
 //! a per-question timeout through `AbortController`.
@@ -6,14 +6,42 @@
 use crate::join::{First, race};
 use crate::js;
 use crate::options::{Format, Options};
-use gloo_net::http::Request;
 use iprev_core::dns::{
     DnsAnswer, DnsError, JSON_MEDIA_TYPE, JsonQuestion, JsonRecord, JsonResponse, MAX_RESPONSE_BYTES, Question,
     WIRE_MEDIA_TYPE, answer_from_json, build_query, decode_response, get_url, json_query_url,
 };
 use iprev_core::iprev::Response;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{AbortController, ReferrerPolicy, RequestCache, RequestCredentials, RequestRedirect, ResponseType};
+use web_sys::{
+    AbortController, Headers, ReferrerPolicy, RequestCache, RequestCredentials, RequestInit, RequestRedirect,
+    ResponseType,
+};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch`, whatever the global is (a page, a worker, an
+    /// extension's service worker).
+    #[wasm_bindgen(js_name = fetch)]
+    fn fetch_request(request: &web_sys::Request) -> js_sys::Promise;
+}
+
+/// Sends a GET request to `url` with one `accept` header; `None` when
+/// there is no HTTP response (or the URL cannot make a request).
+async fn get(url: &str, accept: &str, controller: &AbortController) -> Option<web_sys::Response> {
+    let headers = Headers::new().ok()?;
+    headers.set("accept", accept).ok()?;
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init.set_headers(&headers);
+    init.set_credentials(RequestCredentials::Omit);
+    init.set_redirect(RequestRedirect::Manual);
+    init.set_referrer_policy(ReferrerPolicy::NoReferrer);
+    init.set_cache(RequestCache::Default);
+    init.set_signal(Some(&controller.signal()));
+    let request = web_sys::Request::new_with_str_and_init(url, &init).ok()?;
+    wasm_bindgen_futures::JsFuture::from(fetch_request(&request)).await.ok()?.dyn_into().ok()
+}
 
 /// How a failure looked, so the page can say "DNS unreachable".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,16 +124,9 @@ async fn exchange(
         }
         Format::Json => (json_query_url(url, question), JSON_MEDIA_TYPE),
     };
-    let request = Request::get(&target)
-        .header("accept", accept)
-        .credentials(RequestCredentials::Omit)
-        .redirect(RequestRedirect::Manual)
-        .referrer_policy(ReferrerPolicy::NoReferrer)
-        .cache(RequestCache::Default)
-        .abort_signal(Some(&controller.signal()));
     // The browser does not say why a fetch failed (refused, reset, closed,
     // TLS, CORS all look alike), so neither can we.
-    let response = request.send().await.map_err(|_| {
+    let response = get(&target, accept, controller).await.ok_or_else(|| {
         (
             format!(
                 "no HTTP response from {who} (connection refused, reset or closed, or the resolver does not allow CORS)"
@@ -119,7 +140,7 @@ async fn exchange(
     if !response.ok() {
         return Err(bad(format!("answered HTTP {}", response.status())));
     }
-    let content_type = response.headers().get("content-type").unwrap_or_default();
+    let content_type = response.headers().get("content-type").ok().flatten().unwrap_or_default();
     let media = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     let expected = match options.format {
         Format::Wire => media == WIRE_MEDIA_TYPE,
@@ -128,11 +149,11 @@ async fn exchange(
     if !expected {
         return Err(bad(format!("answered with content type \"{media}\", not {accept}")));
     }
-    let declared = response.headers().get("content-length").and_then(|l| l.parse::<usize>().ok());
+    let declared = response.headers().get("content-length").ok().flatten().and_then(|l| l.parse::<usize>().ok());
     if declared.is_some_and(|len| len > MAX_RESPONSE_BYTES) {
         return Err(bad("sent a body larger than any DNS message".into()));
     }
-    let body = read_body(&web_sys::Response::from(response)).await.map_err(bad)?;
+    let body = read_body(&response).await.map_err(bad)?;
     let decoded = match options.format {
         Format::Wire => decode_response(&body, question),
         Format::Json => decode_json_with_browser(&body, question),
