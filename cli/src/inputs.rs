@@ -143,10 +143,35 @@ pub fn read_source(source: &Source, sink: &mut dyn FnMut(Item)) {
         Source::File(path) => {
             let name = display(path);
             match File::open(path) {
-                Ok(file) => read_stream(&name, BufReader::with_capacity(64 * 1024, file), sink),
+                Ok(file) => read_file(&name, file, sink),
                 Err(e) => sink(Item::Error { source: name, message: describe(&e) }),
             }
         }
+    }
+}
+
+/// Reads a file: a single message in one read sized from its metadata
+/// (no intermediate buffer, at most [`INPUT_PREFIX_BYTES`]), anything that
+/// starts like an mbox streamed.
+fn read_file(name: &str, mut file: File, sink: &mut dyn FnMut(Item)) {
+    let size = file.metadata().ok().filter(std::fs::Metadata::is_file).map_or(0, |m| m.len());
+    if size == 0 {
+        // Empty, or not a regular file (a FIFO, a device): its size says nothing.
+        read_stream(name, BufReader::with_capacity(64 * 1024, file), sink);
+        return;
+    }
+    let want = usize::try_from(size).unwrap_or(usize::MAX).min(INPUT_PREFIX_BYTES);
+    let mut head = Vec::with_capacity(want);
+    if let Err(e) = (&mut file).take(want as u64).read_to_end(&mut head) {
+        sink(Item::Error { source: name.to_string(), message: describe(&e) });
+        return;
+    }
+    if head.starts_with(b"From ") {
+        read_stream(name, BufReader::with_capacity(64 * 1024, io::Cursor::new(head).chain(file)), sink);
+    } else {
+        // A message file is read as it was when opened: bytes appended
+        // since then are not waited for.
+        sink(Item::Message { source: name.to_string(), bytes: head });
     }
 }
 

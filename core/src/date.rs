@@ -28,6 +28,37 @@ impl MailDate {
         let (year, month, day) = civil_from_days(days);
         let sign = if self.offset_minutes < 0 { '-' } else { '+' };
         let offset = self.offset_minutes.unsigned_abs();
+        if (0..=9999).contains(&year) && offset / 60 < 100 {
+            // The common case, without the formatting machinery (a report
+            // holds one date per hop). Every part is in range: no cast cuts.
+            let mut out = String::with_capacity(25);
+            let mut push = |separator: Option<char>, value: i64, width: u32| {
+                out.extend(separator);
+                for place in (0..width).rev() {
+                    let digit = value / 10i64.pow(place) % 10;
+                    out.push(char::from(b'0' + u8::try_from(digit).unwrap_or(0)));
+                }
+            };
+            push(None, year, 4);
+            push(Some('-'), month, 2);
+            push(Some('-'), day, 2);
+            push(Some('T'), secs / 3600, 2);
+            push(Some(':'), secs % 3600 / 60, 2);
+            push(Some(':'), secs % 60, 2);
+            push(Some(sign), i64::from(offset / 60), 2);
+            push(Some(':'), i64::from(offset % 60), 2);
+            return out;
+        }
+        self.to_rfc3339_formatted()
+    }
+
+    /// [`Self::to_rfc3339`] through `format!`, for any year and offset.
+    fn to_rfc3339_formatted(self) -> String {
+        let local = self.timestamp + i64::from(self.offset_minutes) * 60;
+        let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+        let (year, month, day) = civil_from_days(days);
+        let sign = if self.offset_minutes < 0 { '-' } else { '+' };
+        let offset = self.offset_minutes.unsigned_abs();
         format!(
             "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
             secs / 3600,
@@ -519,5 +550,19 @@ mod tests {
         let (d, _) = parse_date("Thu, 1 Jan 1970 01:00:00 +0100").expect("epoch");
         assert_eq!(d.timestamp, 0);
         assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+    }
+
+    #[test]
+    fn rfc3339_fast_path_matches_format() {
+        let offsets = [0, 60, -60, -570, 345, 840, -720, 5999, -5999, 6000, -6001];
+        let mut timestamp = -62_200_000_000_i64; // before year 0
+        while timestamp < 253_500_000_000 {
+            // past year 9999
+            for offset_minutes in offsets {
+                let date = MailDate { timestamp, offset_minutes, zone_stated: true };
+                assert_eq!(date.to_rfc3339(), date.to_rfc3339_formatted(), "{timestamp} {offset_minutes}");
+            }
+            timestamp += 86_399 * 367 + 3_601;
+        }
     }
 }

@@ -74,6 +74,14 @@ fn hostile_inputs_give_errors_or_notes_never_panics() {
     assert_eq!(report.hops[0].from_ip.as_deref(), Some("81.2.69.1"));
     assert!(report.notes.iter().any(|n| n.contains("not valid UTF-8")));
 
+    // A malformed Date before a Received field: mail-parser's date reader
+    // runs on into the next line, which must not cost the hop.
+    let bytes = b"Date: Thu, 28 Mr4 22a0 15:40:19 +010z\r\nReceived: from a.example (a.example [81.2.69.1]) by mx.example.org; Thu, 28 Mar 2024 15:40:22 +0100\r\nSubject: kept\r\n\r\nbody\r\n";
+    let report = analyze(bytes, "bad-date", &options).expect("report");
+    assert_eq!(report.hops.len(), 1);
+    assert_eq!(report.hops[0].from_ip.as_deref(), Some("81.2.69.1"));
+    assert_eq!(report.subject.as_deref(), Some("kept"));
+
     // A single Received field of a megabyte.
     let long =
         format!("Received: from a by b with SMTP id {}; Wed, 4 Jan 2023 10:11:12 +0000\r\n\r\n", "x".repeat(1 << 20));

@@ -35,13 +35,13 @@ pub fn detect(clues: &TlsClues<'_>) -> Option<Tls> {
         .iter()
         .find_map(|c| {
             postfix_using(c)
-                .or_else(|| key_values(c))
+                .or_else(|| key_values(c.split(WHITE_SPACE)))
                 .or_else(|| colon_form(c))
                 .or_else(|| courier(c))
                 .or_else(|| qmail_encrypted(c))
         })
         // OpenSMTPD 5.x wrote `TLS version=TLSv1/SSLv3 cipher=... bits=256;` outside comments.
-        .or_else(|| key_values(&clues.words.join(" ")));
+        .or_else(|| key_values(clues.words.iter().flat_map(|w| w.split(WHITE_SPACE))));
     let stated = match (from_comments, exim(clues)) {
         // Exim 4.92+ states the version in a comment and the cipher as a word.
         (Some(mut tls), Some(exim)) if tls.cipher.is_none() => {
@@ -70,19 +70,35 @@ pub fn detect(clues: &TlsClues<'_>) -> Option<Tls> {
     (by_protocol || starttls || tls_comment).then(Tls::default)
 }
 
+/// The separators of words in a comment.
+const WHITE_SPACE: [char; 4] = [' ', '\t', '\r', '\n'];
+
+/// `TLSv1.2`, `TLS1_3`, `SSLv3`: `TLS` or `SSL` (any case) and a digit.
 fn is_version(word: &str) -> bool {
-    let upper = word.to_ascii_uppercase();
-    (upper.starts_with("TLS") || upper.starts_with("SSL"))
-        && upper.len() > 3
-        && upper[3..].contains(|c: char| c.is_ascii_digit())
+    let bytes = word.as_bytes();
+    bytes.len() > 3
+        && (bytes[..3].eq_ignore_ascii_case(b"TLS") || bytes[..3].eq_ignore_ascii_case(b"SSL"))
+        && bytes[3..].iter().any(u8::is_ascii_digit)
+}
+
+fn trim_punctuation(word: &str) -> &str {
+    word.trim_matches(|c| c == ',' || c == '"' || c == ';')
 }
 
 fn clean(word: &str) -> String {
-    word.trim_matches(|c| c == ',' || c == '"' || c == ';').to_string()
+    trim_punctuation(word).to_string()
+}
+
+/// `haystack` contains `needle` (ASCII), ignoring ASCII case.
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    haystack.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Postfix: `using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)`.
 fn postfix_using(comment: &str) -> Option<Tls> {
+    if !contains_ignore_case(comment, "using") {
+        return None;
+    }
     let words: Vec<&str> = comment.split_whitespace().collect();
     let at = words.iter().position(|w| w.eq_ignore_ascii_case("using"))?;
     let version = words.get(at + 1).filter(|w| is_version(w)).map(|w| clean(w));
@@ -93,23 +109,23 @@ fn postfix_using(comment: &str) -> Option<Tls> {
 
 /// Sendmail, Gmail, Exchange, Mimecast, SmarterMail:
 /// `version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 bits=256`.
-fn key_values(comment: &str) -> Option<Tls> {
+fn key_values<'a>(words: impl Iterator<Item = &'a str>) -> Option<Tls> {
     let mut version = None;
     let mut cipher = None;
-    for word in comment.split([' ', '\t', '\r', '\n']) {
-        if let Some((key, value)) = word.split_once('=') {
-            let value = clean(value);
-            if value.is_empty() {
-                continue;
-            }
-            // SmarterMail writes .NET names: `Tls12`, `TLS\Tls12`, even `TLS\Tls`.
-            let tls_like =
-                value.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("tls") || p.eq_ignore_ascii_case("ssl"));
-            if key.eq_ignore_ascii_case("version") && tls_like {
-                version = Some(value);
-            } else if key.eq_ignore_ascii_case("cipher") {
-                cipher = Some(value);
-            }
+    for word in words {
+        let Some((key, value)) = word.split_once('=') else {
+            continue;
+        };
+        let value = trim_punctuation(value);
+        if value.is_empty() {
+            continue;
+        }
+        // SmarterMail writes .NET names: `Tls12`, `TLS\Tls12`, even `TLS\Tls`.
+        let tls_like = value.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("tls") || p.eq_ignore_ascii_case("ssl"));
+        if key.eq_ignore_ascii_case("version") && tls_like {
+            version = Some(value.to_string());
+        } else if key.eq_ignore_ascii_case("cipher") {
+            cipher = Some(value.to_string());
         }
     }
     (version.is_some() || cipher.is_some()).then_some(Tls { version, cipher })
@@ -166,8 +182,7 @@ fn exim(clues: &TlsClues<'_>) -> Option<Tls> {
 /// Cisco `IronPort`: `with ESMTP/TLS/ECDHE-RSA-AES256-GCM-SHA384`.
 fn ironport(clues: &TlsClues<'_>) -> Option<Tls> {
     let protocol = clues.protocol?;
-    let upper = protocol.to_ascii_uppercase();
-    let at = upper.find("/TLS/")?;
+    let at = protocol.as_bytes().windows(5).position(|w| w.eq_ignore_ascii_case(b"/TLS/"))?;
     let cipher = &protocol[at + 5..];
     Some(Tls { version: None, cipher: (!cipher.is_empty()).then(|| cipher.to_string()) })
 }
