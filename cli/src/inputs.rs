@@ -61,7 +61,6 @@ pub fn plan(paths: &[PathBuf]) -> Vec<Result<Source, Item>> {
             Ok(meta) if meta.is_dir() => {
                 let mut files = Vec::new();
                 collect_messages(path, &mut files, &mut out);
-                files.sort();
                 out.extend(files.into_iter().map(|f| Ok(Source::File(f))));
             }
             Ok(_) => out.push(Ok(Source::File(path.clone()))),
@@ -89,7 +88,12 @@ fn collect_messages(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Resul
         }
     };
     let maildir = is_maildir(dir);
-    for entry in entries.flatten() {
+    // Each folder's entries sorted by name and walked depth first: the
+    // files come in sorted path order (component by component) without
+    // sorting whole paths.
+    let mut entries: Vec<_> = entries.flatten().map(|e| (e.file_name(), e)).collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (_, entry) in entries {
         let path = entry.path();
         // Symbolic links to directories are not followed (no loops).
         let Ok(kind) = entry.file_type() else { continue };
@@ -109,14 +113,18 @@ fn collect_messages(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Resul
 /// Every regular file of a Maildir's `cur/` or `new/` is one message.
 fn collect_maildir_folder(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Result<Source, Item>>) {
     match std::fs::read_dir(dir) {
-        Ok(entries) => files.extend(
-            entries
+        Ok(entries) => {
+            let mut found: Vec<PathBuf> = entries
                 .flatten()
                 .filter(|e| {
                     e.file_type().is_ok_and(|t| t.is_file()) && !e.file_name().to_string_lossy().starts_with('.')
                 })
-                .map(|e| e.path()),
-        ),
+                .map(|e| e.path())
+                .collect();
+            // Paths of one folder: sorting them sorts their names.
+            found.sort_unstable_by(|a, b| a.file_name().cmp(&b.file_name()));
+            files.extend(found);
+        }
         Err(e) => errors.push(Err(Item::Error { source: display(dir), message: describe(&e) })),
     }
 }
@@ -275,5 +283,30 @@ mod tests {
         let consumed = read_line_capped(&mut &input[..], &mut line, MAX_LINE_BYTES).expect("read");
         assert_eq!(consumed, MAX_LINE_BYTES * 3);
         assert_eq!(line.len(), MAX_LINE_BYTES);
+    }
+
+    #[test]
+    fn directories_come_in_sorted_path_order() {
+        let root = std::env::temp_dir().join(format!("iprev-plan-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        // Names where byte order and path order differ (`-` and `.` sort
+        // before `/`), created out of order.
+        let names = ["b.eml", "a.b/x.eml", "a/z.eml", "a-b.eml", "a/y/1.eml", "a0.eml", "a/x.mbox", "A.eml"];
+        for name in names {
+            let path = root.join(name);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+            std::fs::write(&path, "Subject: x\n").expect("write");
+        }
+        let planned: Vec<PathBuf> = plan(std::slice::from_ref(&root))
+            .into_iter()
+            .filter_map(|source| match source {
+                Ok(Source::File(path)) => Some(path),
+                _ => None,
+            })
+            .collect();
+        let mut sorted: Vec<PathBuf> = names.iter().map(|n| root.join(n)).collect();
+        sorted.sort();
+        let _ = std::fs::remove_dir_all(&root);
+        assert_eq!(planned, sorted);
     }
 }

@@ -403,9 +403,38 @@ fn looks_like_google_internal(by: &str) -> bool {
 
 /// `comments` in lower case, white space runs already one space (see
 /// [`Clues::comments`]): a mark's space also matches a tab or a fold in the header.
+/// The lower-case ASCII letters of `text`, one bit each (`a` is bit 0).
+const fn letters(text: &[u8]) -> u32 {
+    let mut mask = 0;
+    let mut i = 0;
+    while i < text.len() {
+        if text[i].is_ascii_lowercase() {
+            mask |= 1 << (text[i] - b'a');
+        }
+        i += 1;
+    }
+    mask
+}
+
+/// The letters of each of [`COMMENT_MARKS`]: a comment lacking one of a
+/// mark's letters cannot contain it, which spares most substring searches.
+const COMMENT_MARK_LETTERS: [u32; COMMENT_MARKS.len()] = {
+    let mut masks = [0; COMMENT_MARKS.len()];
+    let mut i = 0;
+    while i < masks.len() {
+        masks[i] = letters(COMMENT_MARKS[i].0.as_bytes());
+        i += 1;
+    }
+    masks
+};
+
 fn software_by_comment(comments: &[String]) -> Option<Mta> {
     for comment in comments {
-        for (mark, id) in COMMENT_MARKS {
+        let present = letters(comment.as_bytes());
+        for ((mark, id), needed) in COMMENT_MARKS.iter().zip(COMMENT_MARK_LETTERS) {
+            if needed & !present != 0 {
+                continue;
+            }
             // A mark ending in a space names a product at the start of the
             // comment (`Exim 4.96`, `qmail 123 invoked...`); "sg" is SendGrid's `(SG)`.
             let hit = if *mark == "sg" {

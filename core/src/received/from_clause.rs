@@ -51,7 +51,7 @@ fn is_unknown(word: &str) -> bool {
 
 /// Reads one comment of the `from` clause.
 fn read_comment(inner: &str, info: &mut CommentInfo) {
-    if inner.to_ascii_lowercase().contains("may be forged") {
+    if inner.as_bytes().windows(13).any(|w| w.eq_ignore_ascii_case(b"may be forged")) {
         info.forged = true;
     }
     let words = comment_words(inner);
@@ -61,14 +61,13 @@ fn read_comment(inner: &str, info: &mut CommentInfo) {
             // The HELO argument, even an address literal, is not the client address.
             continue;
         }
-        let lower = word.to_ascii_lowercase();
-        if let Some(helo) = lower.strip_prefix("helo=") {
+        if let Some(helo) = strip_prefix_ignore_case(word, "helo=") {
             if info.helo_eq.is_none() && !helo.is_empty() {
-                info.helo_eq = Some(word[5..].trim_end_matches([',', ')']).to_string());
+                info.helo_eq = Some(helo.trim_end_matches([',', ')']).to_string());
             }
-        } else if let Some(port) = lower.strip_prefix("port=") {
+        } else if let Some(port) = strip_prefix_ignore_case(word, "port=") {
             info.port = info.port.or_else(|| port.trim_end_matches(',').parse().ok());
-        } else if (lower == "helo" || lower == "ehlo") && info.helo_word.is_none() {
+        } else if is_helo_keyword(word) && info.helo_word.is_none() {
             if let Some(next) = words.get(k + 1) {
                 info.helo_word = Some((*next).to_string());
                 skip_next = true;
@@ -76,7 +75,7 @@ fn read_comment(inner: &str, info: &mut CommentInfo) {
         } else if let Some(quoted) = quoted_helo(word) {
             // ZMailer: `"EHLO gw.example.com"` as one quoted word.
             info.helo_word.get_or_insert(quoted);
-        } else if lower == "[local]" && k == 1 && info.rdns.is_none() {
+        } else if word.eq_ignore_ascii_case("[local]") && k == 1 && info.rdns.is_none() {
             // OpenSMTPD's local socket: `(localhost [local])`.
             info.rdns = Some(host_name(words[0]));
         } else if info.ip.is_none()
@@ -87,8 +86,7 @@ fn read_comment(inner: &str, info: &mut CommentInfo) {
                 info.port = info.port.or(literal.port);
                 // `rdns [ip]`: the word just before the address is the rDNS name.
                 if let Some(prev) = k.checked_sub(1).and_then(|p| words.get(p)) {
-                    let prev_lower = prev.to_ascii_lowercase();
-                    let is_keyword = prev_lower == "helo" || prev_lower == "ehlo" || prev_lower.contains('=');
+                    let is_keyword = is_helo_keyword(prev) || prev.contains('=');
                     if is_unknown(prev) {
                         info.rdns_unknown = true;
                     } else if !is_keyword && parse_ip_literal(prev).is_none() && k == 1 {
@@ -98,6 +96,17 @@ fn read_comment(inner: &str, info: &mut CommentInfo) {
             }
         }
     }
+}
+
+/// `word` without `prefix` (ASCII, any case), when it starts with it.
+fn strip_prefix_ignore_case<'a>(word: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = word.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| &word[prefix.len()..])
+}
+
+/// `HELO` or `EHLO`, any case.
+fn is_helo_keyword(word: &str) -> bool {
+    word.eq_ignore_ascii_case("helo") || word.eq_ignore_ascii_case("ehlo")
 }
 
 /// `"EHLO name"` (quoted, possibly folded) → `name`.

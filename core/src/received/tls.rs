@@ -35,7 +35,7 @@ pub fn detect(clues: &TlsClues<'_>) -> Option<Tls> {
         .iter()
         .find_map(|c| {
             postfix_using(c)
-                .or_else(|| key_values(c.split(WHITE_SPACE)))
+                .or_else(|| c.contains('=').then(|| key_values(c.split(WHITE_SPACE))).flatten())
                 .or_else(|| colon_form(c))
                 .or_else(|| courier(c))
                 .or_else(|| qmail_encrypted(c))
@@ -135,7 +135,9 @@ fn key_values<'a>(words: impl Iterator<Item = &'a str>) -> Option<Tls> {
 /// Exim 4.92+: a comment that is only the version, `(TLS1.3)`.
 fn colon_form(comment: &str) -> Option<Tls> {
     let comment = comment.trim();
-    if comment.contains(' ') {
+    if !comment.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("tls") || p.eq_ignore_ascii_case("ssl"))
+        || comment.contains(' ')
+    {
         return None;
     }
     let mut parts = comment.split(':');
@@ -146,7 +148,7 @@ fn colon_form(comment: &str) -> Option<Tls> {
 
 /// Courier: `AUTH: LOGIN user, TLS: TLSv1.2,256bits,ECDHE-RSA-AES256-GCM-SHA384`.
 fn courier(comment: &str) -> Option<Tls> {
-    let at = comment.find("TLS: ")?;
+    let at = comment.as_bytes().windows(5).position(|w| w == b"TLS: ")?;
     let items: Vec<&str> = comment[at + 5..].split(',').map(str::trim).collect();
     let version = items.first().filter(|v| is_version(v)).map(|v| (*v).to_string());
     let cipher = items.iter().skip(1).find(|i| !i.ends_with("bits") && !i.is_empty()).map(|c| clean(c));
@@ -157,6 +159,9 @@ fn courier(comment: &str) -> Option<Tls> {
 /// GroupWise: `(TLS encrypted)`. GroupWise's `(NOT encrypted)` is handled by
 /// [`says_not_encrypted`].
 fn qmail_encrypted(comment: &str) -> Option<Tls> {
+    if !comment.trim_end().ends_with("encrypted") {
+        return None;
+    }
     let mut words = comment.split_whitespace();
     let cipher = words.next()?;
     if words.next()? != "encrypted" || words.next().is_some() || cipher.eq_ignore_ascii_case("not") {
