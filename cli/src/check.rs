@@ -384,7 +384,13 @@ impl Run {
     fn render(&self, report: &Report) -> Vec<u8> {
         match self.format {
             Format::Json => {
-                let mut line = serde_json::to_vec(report).unwrap_or_default();
+                // Sized for most reports (the raw fields, escaped, and the
+                // parsed fields beside them), so that it seldom grows.
+                let raw: usize = report.hops.iter().map(|h| h.raw.len() * 2 + 800).sum();
+                let mut line = Vec::with_capacity(1536 + raw);
+                if serde_json::to_writer(&mut line, report).is_err() {
+                    line.clear();
+                }
                 line.push(b'\n');
                 line
             }

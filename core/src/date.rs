@@ -262,13 +262,18 @@ fn parse_num(text: &str, max_digits: usize) -> Option<u32> {
     text.parse().ok()
 }
 
+/// `text` is a prefix of `word` (lower case), ignoring ASCII case.
+fn is_prefix_of(text: &str, word: &str) -> bool {
+    word.len() >= text.len() && word.as_bytes()[..text.len()].eq_ignore_ascii_case(text.as_bytes())
+}
+
 fn month(text: &str) -> Option<u32> {
-    let lower = text.trim_end_matches('.').to_ascii_lowercase();
+    let text = text.trim_end_matches('.');
     const NAMES: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    if lower.len() < 3 {
+    if text.len() < 3 {
         return None;
     }
-    let found = NAMES.iter().position(|m| lower.starts_with(m))?;
+    let found = NAMES.iter().position(|m| is_prefix_of(m, text))?;
     // Accept "Jan", "January", "Sept"; reject "Mayday".
     const FULL: [&str; 12] = [
         "january",
@@ -284,13 +289,13 @@ fn month(text: &str) -> Option<u32> {
         "november",
         "december",
     ];
-    (FULL[found].starts_with(&lower)).then_some(found as u32 + 1)
+    is_prefix_of(text, FULL[found]).then_some(found as u32 + 1)
 }
 
 fn is_weekday(text: &str) -> bool {
-    let lower = text.trim_end_matches('.').to_ascii_lowercase();
+    let text = text.trim_end_matches('.');
     const DAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-    lower.len() >= 3 && DAYS.iter().any(|d| d.starts_with(&lower))
+    text.len() >= 3 && DAYS.iter().any(|d| is_prefix_of(text, d))
 }
 
 /// A zone as read: its offset, or a zone whose offset is not known.

@@ -46,7 +46,8 @@ struct CommentInfo {
 
 fn is_unknown(word: &str) -> bool {
     // `UnknownHost` is SmarterMail's way of writing it.
-    matches!(word.to_ascii_lowercase().trim_end_matches('.'), "unknown" | "<unknown>" | "[unknown]" | "unknownhost")
+    let word = word.trim_end_matches('.');
+    ["unknown", "<unknown>", "[unknown]", "unknownhost"].iter().any(|u| word.eq_ignore_ascii_case(u))
 }
 
 /// Reads one comment of the `from` clause.

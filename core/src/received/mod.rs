@@ -155,11 +155,13 @@ pub fn parse(value: &str) -> Received {
 /// the message was handed over on the machine itself.
 fn is_local_submission(with: Option<&str>, from: Option<&Clause<'_>>) -> bool {
     let local_protocol = with.is_some_and(|w| {
-        let w = w.to_ascii_lowercase();
-        w == "local" || w.starts_with("local-")
+        w.eq_ignore_ascii_case("local") || w.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("local-"))
     });
-    let pickup =
-        from.is_some_and(|c| c.words().collect::<Vec<_>>().join(" ").eq_ignore_ascii_case("mail pickup service"));
+    let pickup = from.is_some_and(|c| {
+        let mut words = c.words();
+        ["mail", "pickup", "service"].iter().all(|want| words.next().is_some_and(|w| w.eq_ignore_ascii_case(want)))
+            && words.next().is_none()
+    });
     local_protocol || pickup
 }
 
