@@ -77,16 +77,44 @@ pub fn normalize(host: &str) -> String {
 /// `example.co.uk`); `None` for address literals and single labels.
 pub fn organization(host: &str) -> Option<String> {
     let host = normalize(host);
-    if host.is_empty() || is_ip_literal(&host) || host.starts_with('[') {
+    if host.is_empty() || host.starts_with('[') || is_ip_literal(&host) {
         return None;
     }
+    if host.starts_with('.') || host.contains("..") {
+        return organization_of_labels(&host);
+    }
+    let last_two = last_labels(&host, 2)?;
+    let keep = match last_labels(&host, 3) {
+        Some(last_three) if TWO_LABEL_SUFFIXES.contains(&last_two) => last_three,
+        _ => last_two,
+    };
+    Some(keep.to_string())
+}
+
+/// [`organization`] of a name with empty labels, which do not count
+/// (`a..example.com` is `example.com`).
+fn organization_of_labels(host: &str) -> Option<String> {
     let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
     if labels.len() < 2 {
         return None;
     }
     let last_two = labels[labels.len() - 2..].join(".");
     let keep = if labels.len() >= 3 && TWO_LABEL_SUFFIXES.contains(&last_two.as_str()) { 3 } else { 2 };
-    Some(labels[labels.len() - keep.min(labels.len())..].join("."))
+    Some(labels[labels.len() - keep..].join("."))
+}
+
+/// The last `count` labels of a name with no empty label, or `None` when it
+/// has fewer.
+fn last_labels(name: &str, count: usize) -> Option<&str> {
+    let mut start = name.len();
+    for found in 1..=count {
+        match name[..start].rfind('.') {
+            Some(dot) => start = dot,
+            None if found == count => return Some(name),
+            None => return None,
+        }
+    }
+    Some(&name[start + 1..])
 }
 
 /// The provider family of a registered domain, or the domain itself: two
@@ -162,5 +190,30 @@ mod tests {
         assert_eq!(non_public_name("bad name!"), Some(NonPublicName::Invalid));
         assert_eq!(non_public_name("mail.example.com"), None);
         assert_eq!(non_public_name("mail.contoso.com."), None);
+    }
+
+    #[test]
+    fn organization_reads_labels_with_or_without_empty_ones() {
+        for name in [
+            "a.b.c.example.co.uk",
+            "x.co.uk",
+            "example.com",
+            "a.b",
+            "com",
+            ".example.com",
+            "a..example.com",
+            "a.b..co.uk",
+            "..",
+            "mail.example.com.",
+            "x.y.z.EXAMPLE.Org",
+        ] {
+            let normal = normalize(name);
+            let expected = if normal.is_empty() || normal.starts_with('[') || is_ip_literal(&normal) {
+                None
+            } else {
+                organization_of_labels(&normal)
+            };
+            assert_eq!(organization(name), expected, "{name}");
+        }
     }
 }

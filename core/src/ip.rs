@@ -48,6 +48,11 @@ pub fn parse_ip_literal(text: &str) -> Option<IpLiteral> {
         Some(pct) if inner.contains(':') => (&inner[..pct], true),
         _ => (inner, false),
     };
+    // Only hex digits, dots and colons can make an address (a host name
+    // stops here, without the cost of a failed parse).
+    if !inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':') {
+        return None;
+    }
     let (ip, port) = match inner.parse::<IpAddr>() {
         Ok(ip) => (ip, port),
         Err(_) if port.is_none() => {
@@ -71,6 +76,28 @@ pub fn unmap(ip: IpAddr) -> (IpAddr, bool) {
         },
         IpAddr::V4(_) => (ip, false),
     }
+}
+
+/// An address as canonical text (what `to_string` gives); IPv4 without the
+/// formatting machinery, one allocation.
+pub fn to_text(ip: IpAddr) -> String {
+    let IpAddr::V4(v4) = ip else {
+        return ip.to_string();
+    };
+    let mut out = String::with_capacity(15);
+    for (k, octet) in v4.octets().into_iter().enumerate() {
+        if k > 0 {
+            out.push('.');
+        }
+        if octet >= 100 {
+            out.push(char::from(b'0' + octet / 100));
+        }
+        if octet >= 10 {
+            out.push(char::from(b'0' + octet / 10 % 10));
+        }
+        out.push(char::from(b'0' + octet % 10));
+    }
+    out
 }
 
 /// True when `text` looks like an address literal rather than a host name.
@@ -136,5 +163,15 @@ mod tests {
         ] {
             assert_eq!(lit(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn to_text_is_to_string() {
+        for n in (0..=u32::MAX).step_by(9_973).chain([0, 1, 9, 10, 99, 100, 255, 256, u32::MAX]) {
+            let ip = IpAddr::V4(std::net::Ipv4Addr::from(n));
+            assert_eq!(to_text(ip), ip.to_string());
+        }
+        let v6: IpAddr = "2001:db8::1".parse().expect("address");
+        assert_eq!(to_text(v6), "2001:db8::1");
     }
 }
