@@ -24,6 +24,12 @@ pub struct IpLiteral {
 /// Returns `None` for anything that is not an address (host names included).
 pub fn parse_ip_literal(text: &str) -> Option<IpLiteral> {
     let text = text.trim().trim_end_matches([',', ';', '.']);
+    // An address starts with a hex digit, `[`, `:` or an `IPv6:` tag, unless
+    // an `ident@` comes first: anything else is a host name or a word.
+    let could_start = |b: &u8| b.is_ascii_hexdigit() || matches!(b, b'[' | b':' | b'I' | b'i');
+    if !text.as_bytes().first().is_some_and(could_start) && !text.contains('@') {
+        return None;
+    }
     // An `ident@` prefix (qmail `user@ip`, Sendmail `user@[ip]`).
     let text = match text.rfind('@') {
         Some(at) => &text[at + 1..],
