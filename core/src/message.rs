@@ -363,6 +363,11 @@ fn kept(name: &[u8]) -> Option<Kept> {
 /// A field's value as UTF-8 and trimmed (invalid bytes replaced, which
 /// `invalid_utf8` records).
 fn field_value<'a>(raw: &'a [u8], invalid_utf8: &mut bool) -> Cow<'a, str> {
+    // `from_utf8` first: its check of ASCII text runs word by word, the
+    // lossy reader's byte by byte.
+    if let Ok(text) = std::str::from_utf8(raw) {
+        return Cow::Borrowed(text.trim());
+    }
     match String::from_utf8_lossy(raw) {
         Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
         Cow::Owned(s) => {

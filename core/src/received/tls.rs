@@ -89,9 +89,22 @@ fn clean(word: &str) -> String {
     trim_punctuation(word).to_string()
 }
 
-/// `haystack` contains `needle` (ASCII), ignoring ASCII case.
+/// `haystack` contains `needle` (ASCII, starting with a lower-case
+/// letter), ignoring ASCII case.
 fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    haystack.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    // `| 0x20` lower-cases a letter: a cheap first test before the whole compare.
+    h.len() >= n.len()
+        && (0..=h.len() - n.len()).any(|i| h[i] | 0x20 == n[0] && h[i..i + n.len()].eq_ignore_ascii_case(n))
+}
+
+/// Where `needle` first occurs in `haystack`, bytes compared exactly.
+fn find_bytes(haystack: &str, needle: &[u8]) -> Option<usize> {
+    let h = haystack.as_bytes();
+    if h.len() < needle.len() {
+        return None;
+    }
+    (0..=h.len() - needle.len()).find(|&i| h[i] == needle[0] && &h[i..i + needle.len()] == needle)
 }
 
 /// Postfix: `using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)`.
@@ -148,7 +161,7 @@ fn colon_form(comment: &str) -> Option<Tls> {
 
 /// Courier: `AUTH: LOGIN user, TLS: TLSv1.2,256bits,ECDHE-RSA-AES256-GCM-SHA384`.
 fn courier(comment: &str) -> Option<Tls> {
-    let at = comment.as_bytes().windows(5).position(|w| w == b"TLS: ")?;
+    let at = find_bytes(comment, b"TLS: ")?;
     let items: Vec<&str> = comment[at + 5..].split(',').map(str::trim).collect();
     let version = items.first().filter(|v| is_version(v)).map(|v| (*v).to_string());
     let cipher = items.iter().skip(1).find(|i| !i.ends_with("bits") && !i.is_empty()).map(|c| clean(c));
