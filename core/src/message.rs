@@ -63,6 +63,10 @@ const MAGIC: &[(&[u8], &str)] = &[
     (b"\xFE\xFF", "UTF-16 text; save it as UTF-8"),
 ];
 
+/// How much of an input is looked at to tell text from binary data: any NUL
+/// byte, or more than one control byte in ten, there means binary.
+const BINARY_SAMPLE_BYTES: usize = 4096;
+
 /// A control character other than tab, line ends and form feed.
 fn is_control(b: u8) -> bool {
     (b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n' | 0x0C)) || b == 0x7F
@@ -73,7 +77,7 @@ fn check_text(input: &[u8]) -> Result<(), InputError> {
     if let Some((_, what)) = MAGIC.iter().find(|(magic, _)| input.starts_with(magic)) {
         return Err(InputError::Binary((*what).to_string()));
     }
-    let sample = &input[..input.len().min(8192)];
+    let sample = &input[..input.len().min(BINARY_SAMPLE_BYTES)];
     // NUL bytes and other control bytes, counted in one pass 255 bytes at a
     // time in `u8`s, which the compiler vectorises.
     let (mut nul, mut control) = (false, 0usize);
@@ -132,6 +136,10 @@ fn lines(input: &[u8], from: usize) -> impl Iterator<Item = Line<'_>> {
 
 /// `Name:` with a field name of printable ASCII (RFC 5322 §3.6.8).
 fn is_field_line(line: &[u8]) -> bool {
+    // A name starts with a printable byte (a fold with SP or HTAB never does).
+    if !line.first().is_some_and(|b| (33..=126).contains(b)) {
+        return false;
+    }
     // The name is at most 100 bytes: no need to look further for its colon.
     let head = &line[..line.len().min(101)];
     match head.iter().position(|&b| b == b':') {
