@@ -11,7 +11,7 @@
 //! in.
 
 use crate::args::{CheckArgs, ColorChoice, Format, ResolverFormat};
-use crate::inputs::{self, Item, Source};
+use crate::inputs::{self, Item};
 use crate::progress::Progress;
 use crate::resolve::{Answerer, Doh, WireFormat};
 use crate::shared_dns::SharedDns;
@@ -143,13 +143,13 @@ pub fn run(args: &CheckArgs, summary: bool) -> u8 {
             return exit::INPUT_ERROR;
         }
     };
-    let plan = inputs::plan(&args.paths);
-    let progress = Progress::new(plan.len());
+    let inputs_found = Arc::new(AtomicUsize::new(0));
+    let progress = Progress::new(Arc::clone(&inputs_found));
     let files_read = Arc::new(AtomicUsize::new(0));
     let (sender, receiver) = tokio::sync::mpsc::channel::<Batch>(CHANNEL_BATCHES);
     let reader = {
-        let files_read = Arc::clone(&files_read);
-        std::thread::spawn(move || read_all(plan, &sender, &files_read))
+        let (files_read, paths) = (Arc::clone(&files_read), args.paths.clone());
+        std::thread::spawn(move || read_all(&paths, &sender, &files_read, &inputs_found))
     };
     let started = Instant::now();
     let outcome = runtime.block_on(consume(Arc::clone(&run), receiver, progress, &files_read));
@@ -163,9 +163,15 @@ pub fn run(args: &CheckArgs, summary: bool) -> u8 {
     outcome.code
 }
 
-/// The reader thread: every input, message by message, into the channel in
-/// batches. Returns early when the receiving side is gone.
-fn read_all(plan: Vec<Result<Source, Item>>, sender: &tokio::sync::mpsc::Sender<Batch>, files_read: &AtomicUsize) {
+/// The reader thread: every input, found as the PATH arguments are walked,
+/// message by message into the channel in batches. Returns early when the
+/// receiving side is gone.
+fn read_all(
+    paths: &[std::path::PathBuf],
+    sender: &tokio::sync::mpsc::Sender<Batch>,
+    files_read: &AtomicUsize,
+    inputs_found: &AtomicUsize,
+) {
     let mut batch = Batch::with_capacity(BATCH_MESSAGES);
     let mut bytes = 0;
     let mut open = true;
@@ -179,17 +185,16 @@ fn read_all(plan: Vec<Result<Source, Item>>, sender: &tokio::sync::mpsc::Sender<
             *open = sender.blocking_send(std::mem::replace(batch, Batch::with_capacity(BATCH_MESSAGES))).is_ok();
         }
     };
-    for entry in plan {
+    inputs::walk(paths, &mut |entry| {
+        inputs_found.fetch_add(1, Ordering::Relaxed);
         match entry {
             Ok(source) => inputs::read_source(&source, &mut |item| push(item, &mut batch, &mut open)),
             Err(item) => push(item, &mut batch, &mut open),
         }
         files_read.fetch_add(1, Ordering::Relaxed);
-        if !open {
-            return;
-        }
-    }
-    if !batch.is_empty() {
+        open
+    });
+    if open && !batch.is_empty() {
         let _ = sender.blocking_send(batch);
     }
 }

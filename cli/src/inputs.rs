@@ -43,31 +43,32 @@ pub enum Item {
     },
 }
 
-/// Expands PATH arguments: a directory becomes the messages below it (every
-/// `*.eml` and `*.mbox` file, and every file in the `cur/` and `new/`
-/// folders of a Maildir), recursively, in sorted path order; no argument
-/// means stdin. Unreadable paths become errors in place.
-pub fn plan(paths: &[PathBuf]) -> Vec<Result<Source, Item>> {
+/// Expands PATH arguments, handing each input to `visit` as soon as it is
+/// found: a directory becomes the messages below it (every `*.eml` and
+/// `*.mbox` file, and every file in the `cur/` and `new/` folders of a
+/// Maildir), recursively, in sorted path order; no argument means stdin.
+/// Unreadable paths become errors in place. Each folder is read when the
+/// walk reaches it, so the first messages are read while later folders are
+/// still unlisted. `visit` returns false to stop the walk.
+pub fn walk(paths: &[PathBuf], visit: &mut dyn FnMut(Result<Source, Item>) -> bool) {
     if paths.is_empty() {
-        return vec![Ok(Source::Stdin)];
+        visit(Ok(Source::Stdin));
+        return;
     }
-    let mut out = Vec::new();
     for path in paths {
-        if path.as_os_str() == "-" {
-            out.push(Ok(Source::Stdin));
-            continue;
-        }
-        match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => {
-                let mut files = Vec::new();
-                collect_messages(path, &mut files, &mut out);
-                out.extend(files.into_iter().map(|f| Ok(Source::File(f))));
+        let go_on = if path.as_os_str() == "-" {
+            visit(Ok(Source::Stdin))
+        } else {
+            match std::fs::metadata(path) {
+                Ok(meta) if meta.is_dir() => walk_folder(path, visit),
+                Ok(_) => visit(Ok(Source::File(path.clone()))),
+                Err(e) => visit(Err(Item::Error { source: display(path), message: describe(&e) })),
             }
-            Ok(_) => out.push(Ok(Source::File(path.clone()))),
-            Err(e) => out.push(Err(Item::Error { source: display(path), message: describe(&e) })),
+        };
+        if !go_on {
+            return;
         }
     }
-    out
 }
 
 /// True for a Maildir: a folder holding `cur`, `new` and `tmp`.
@@ -79,54 +80,63 @@ fn has_extension(path: &Path, wanted: &str) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case(wanted))
 }
 
-fn collect_messages(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Result<Source, Item>>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            errors.push(Err(Item::Error { source: display(dir), message: describe(&e) }));
-            return;
-        }
-    };
-    let maildir = is_maildir(dir);
-    // Each folder's entries sorted by name and walked depth first: the
-    // files come in sorted path order (component by component) without
-    // sorting whole paths.
+/// The entries of a folder, sorted by name, or the error that stops it.
+fn sorted_entries(dir: &Path) -> Result<Vec<(std::ffi::OsString, std::fs::DirEntry)>, Item> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Item::Error { source: display(dir), message: describe(&e) })?;
     let mut entries: Vec<_> = entries.flatten().map(|e| (e.file_name(), e)).collect();
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    for (_, entry) in entries {
+    Ok(entries)
+}
+
+/// Walks a folder depth first, each folder's entries in name order: the
+/// files come in sorted path order (component by component) without
+/// sorting whole paths. Returns false when `visit` stopped the walk.
+fn walk_folder(dir: &Path, visit: &mut dyn FnMut(Result<Source, Item>) -> bool) -> bool {
+    let entries = match sorted_entries(dir) {
+        Ok(entries) => entries,
+        Err(error) => return visit(Err(error)),
+    };
+    let maildir = is_maildir(dir);
+    for (name, entry) in entries {
         let path = entry.path();
         // Symbolic links to directories are not followed (no loops).
         let Ok(kind) = entry.file_type() else { continue };
-        if kind.is_dir() {
-            let name = entry.file_name();
+        let go_on = if kind.is_dir() {
             if maildir && (name == "cur" || name == "new") {
-                collect_maildir_folder(&path, files, errors);
-            } else if !(maildir && name == "tmp") {
-                collect_messages(&path, files, errors);
+                walk_maildir_folder(&path, visit)
+            } else if maildir && name == "tmp" {
+                true
+            } else {
+                walk_folder(&path, visit)
             }
         } else if has_extension(&path, "eml") || has_extension(&path, "mbox") {
-            files.push(path);
+            visit(Ok(Source::File(path)))
+        } else {
+            true
+        };
+        if !go_on {
+            return false;
         }
     }
+    true
 }
 
-/// Every regular file of a Maildir's `cur/` or `new/` is one message.
-fn collect_maildir_folder(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Result<Source, Item>>) {
-    match std::fs::read_dir(dir) {
-        Ok(entries) => {
-            let mut found: Vec<PathBuf> = entries
-                .flatten()
-                .filter(|e| {
-                    e.file_type().is_ok_and(|t| t.is_file()) && !e.file_name().to_string_lossy().starts_with('.')
-                })
-                .map(|e| e.path())
-                .collect();
-            // Paths of one folder: sorting them sorts their names.
-            found.sort_unstable_by(|a, b| a.file_name().cmp(&b.file_name()));
-            files.extend(found);
+/// Every regular file of a Maildir's `cur/` or `new/` is one message (dot
+/// files excepted).
+fn walk_maildir_folder(dir: &Path, visit: &mut dyn FnMut(Result<Source, Item>) -> bool) -> bool {
+    let entries = match sorted_entries(dir) {
+        Ok(entries) => entries,
+        Err(error) => return visit(Err(error)),
+    };
+    for (name, entry) in entries {
+        if entry.file_type().is_ok_and(|t| t.is_file())
+            && !name.to_string_lossy().starts_with('.')
+            && !visit(Ok(Source::File(entry.path())))
+        {
+            return false;
         }
-        Err(e) => errors.push(Err(Item::Error { source: display(dir), message: describe(&e) })),
     }
+    true
 }
 
 /// The text used for a path in output.
@@ -297,13 +307,13 @@ mod tests {
             std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
             std::fs::write(&path, "Subject: x\n").expect("write");
         }
-        let planned: Vec<PathBuf> = plan(std::slice::from_ref(&root))
-            .into_iter()
-            .filter_map(|source| match source {
-                Ok(Source::File(path)) => Some(path),
-                _ => None,
-            })
-            .collect();
+        let mut planned: Vec<PathBuf> = Vec::new();
+        walk(std::slice::from_ref(&root), &mut |source| {
+            if let Ok(Source::File(path)) = source {
+                planned.push(path);
+            }
+            true
+        });
         let mut sorted: Vec<PathBuf> = names.iter().map(|n| root.join(n)).collect();
         sorted.sort();
         let _ = std::fs::remove_dir_all(&root);

@@ -3,6 +3,8 @@
 //! enough to need one.
 
 use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// Runs shorter than this show no progress at all.
@@ -10,18 +12,19 @@ const QUIET_START: Duration = Duration::from_millis(500);
 /// Least time between redraws.
 const REDRAW: Duration = Duration::from_millis(100);
 
-/// Progress over a known number of inputs (files, or stdin).
+/// Progress over the inputs (files, or stdin) found so far: the walk of the
+/// PATH arguments goes on while messages are read.
 pub struct Progress {
-    total_inputs: usize,
+    inputs_found: Arc<AtomicUsize>,
     enabled: bool,
     started: Instant,
     last_draw: Option<Instant>,
 }
 
 impl Progress {
-    /// Progress over `total_inputs` inputs.
-    pub fn new(total_inputs: usize) -> Self {
-        Self { total_inputs, enabled: std::io::stderr().is_terminal(), started: Instant::now(), last_draw: None }
+    /// Progress over the inputs counted in `inputs_found`.
+    pub fn new(inputs_found: Arc<AtomicUsize>) -> Self {
+        Self { inputs_found, enabled: std::io::stderr().is_terminal(), started: Instant::now(), last_draw: None }
     }
 
     /// Shows how far the run is: inputs read, messages done.
@@ -36,7 +39,7 @@ impl Progress {
         let _ = write!(
             err,
             "\r\x1b[2K{inputs_read}/{} inputs read, {messages} messages checked ({rate:.0}/s)",
-            self.total_inputs
+            self.inputs_found.load(Ordering::Relaxed)
         );
         let _ = err.flush();
     }
