@@ -233,7 +233,8 @@ async fn consume(
         });
     let mut results = std::pin::pin!(results);
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    // 64 KiB: a batch run writes a few KiB per message; fewer, larger writes.
+    let mut out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut outcome = Outcome { code: exit::OK, messages: 0, bytes: 0, finished: true };
     let mut summary = Summary::default();
     let mut first = true;
