@@ -1,6 +1,7 @@
 //! Host names: their organisation, and names that can never be public.
 
 use crate::ip::is_ip_literal;
+use std::borrow::Cow;
 
 /// Second-level labels under which registrations happen one level lower
 /// (`example.co.uk`): the common ones, not the whole Public Suffix List.
@@ -76,15 +77,22 @@ pub fn normalize(host: &str) -> String {
 /// The registered domain of a host (`mx1.mail.example.co.uk` →
 /// `example.co.uk`); `None` for address literals and single labels.
 pub fn organization(host: &str) -> Option<String> {
-    let host = normalize(host);
-    if host.is_empty() || host.starts_with('[') || is_ip_literal(&host) {
+    // Most names come in lower case: copied only when they are not.
+    let trimmed = host.trim_end_matches('.');
+    let host: Cow<'_, str> = if trimmed.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(normalize(trimmed))
+    } else {
+        Cow::Borrowed(trimmed)
+    };
+    let host = host.as_ref();
+    if host.is_empty() || host.starts_with('[') || is_ip_literal(host) {
         return None;
     }
     if host.starts_with('.') || host.contains("..") {
-        return organization_of_labels(&host);
+        return organization_of_labels(host);
     }
-    let last_two = last_labels(&host, 2)?;
-    let keep = match last_labels(&host, 3) {
+    let last_two = last_labels(host, 2)?;
+    let keep = match last_labels(host, 3) {
         Some(last_three) if TWO_LABEL_SUFFIXES.contains(&last_two) => last_three,
         _ => last_two,
     };

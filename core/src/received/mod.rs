@@ -176,6 +176,10 @@ fn has_qmail_shape(from_items: &[Token<'_>], date_text: Option<&str>) -> bool {
 
 /// `HELO` or `EHLO` when a `from` comment carries the announced name that way.
 fn helo_keyword(comment: &str) -> Option<&'static str> {
+    // Only a comment holding one of the four spellings needs reading.
+    if !(comment.contains("ELO") || comment.contains("elo")) {
+        return None;
+    }
     lexer::comment_words(comment).iter().find_map(|w| {
         let keyword = w.get(..4)?;
         let whole = w.len() == 4 || w[4..].starts_with(char::is_whitespace);
