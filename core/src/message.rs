@@ -400,6 +400,8 @@ pub fn read_fields(block: &[u8]) -> Fields<'_> {
         fields.field_count += 1;
         let kind = kept(field.name);
         if let Some(Kept::Decoded) = kind {
+            // mail-parser replaces invalid bytes in these too.
+            invalid_utf8 |= std::str::from_utf8(field.value).is_err();
             let into = if field.name.eq_ignore_ascii_case(b"date") { &mut dates } else { &mut decoded };
             into.extend_from_slice(field.whole);
             if !field.whole.ends_with(b"\n") {

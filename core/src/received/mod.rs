@@ -176,8 +176,9 @@ fn has_qmail_shape(from_items: &[Token<'_>], date_text: Option<&str>) -> bool {
 
 /// `HELO` or `EHLO` when a `from` comment carries the announced name that way.
 fn helo_keyword(comment: &str) -> Option<&'static str> {
-    // Only a comment holding one of the four spellings needs reading.
-    if !(comment.contains("ELO") || comment.contains("elo")) {
+    // Only a comment holding one of the four spellings (all end in `LO` or
+    // `lo`) needs reading.
+    if !(comment.contains("LO") || comment.contains("lo")) {
         return None;
     }
     lexer::comment_words(comment).iter().find_map(|w| {
