@@ -64,7 +64,7 @@ def main():
     if shutil.which("taskset"):
         rows.append(("iprev (1 core)", best_of(5, lambda: time_iprev(args.corpus, True))))
     sa = ("SpamAssassin %s Received parser" % subprocess.run(
-        ["perl", "-MMail::SpamAssassin", "-e", "print $Mail::SpamAssassin::VERSION"],
+        ["perl", "-MMail::SpamAssassin", "-e", "print Mail::SpamAssassin::Version()"],
         capture_output=True, text=True, check=True).stdout, best_of(5, lambda: time_peer("spamassassin_received.pl", "perl", files)))
     mp_version = subprocess.run([PYTHON, "-c", "import importlib.metadata as m; print(m.version('mail-parser'))"],
                                 capture_output=True, text=True, check=True).stdout.strip()
