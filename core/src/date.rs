@@ -7,6 +7,8 @@
 //! form SendGrid writes (`2023-01-04 16:05:37.291738331 +0000 UTC`).
 //! Pure arithmetic: no clock, no time-zone database.
 
+use crate::ascii::starts_with_ignore_case;
+
 /// A point in time with the UTC offset it was written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MailDate {
@@ -262,18 +264,13 @@ fn parse_num(text: &str, max_digits: usize) -> Option<u32> {
     text.parse().ok()
 }
 
-/// `text` is a prefix of `word` (lower case), ignoring ASCII case.
-fn is_prefix_of(text: &str, word: &str) -> bool {
-    word.len() >= text.len() && word.as_bytes()[..text.len()].eq_ignore_ascii_case(text.as_bytes())
-}
-
 fn month(text: &str) -> Option<u32> {
     let text = text.trim_end_matches('.');
     const NAMES: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
     if text.len() < 3 {
         return None;
     }
-    let found = NAMES.iter().position(|m| is_prefix_of(m, text))?;
+    let found = NAMES.iter().position(|m| starts_with_ignore_case(text, m))?;
     // Accept "Jan", "January", "Sept"; reject "Mayday".
     const FULL: [&str; 12] = [
         "january",
@@ -289,13 +286,13 @@ fn month(text: &str) -> Option<u32> {
         "november",
         "december",
     ];
-    is_prefix_of(text, FULL[found]).then_some(found as u32 + 1)
+    starts_with_ignore_case(FULL[found], text).then_some(found as u32 + 1)
 }
 
 fn is_weekday(text: &str) -> bool {
     let text = text.trim_end_matches('.');
     const DAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-    text.len() >= 3 && DAYS.iter().any(|d| is_prefix_of(text, d))
+    text.len() >= 3 && DAYS.iter().any(|d| starts_with_ignore_case(d, text))
 }
 
 /// A zone as read: its offset, or a zone whose offset is not known.

@@ -12,6 +12,7 @@
 
 pub mod advice;
 pub mod analyze;
+mod ascii;
 pub mod authres;
 mod cursor;
 pub mod date;

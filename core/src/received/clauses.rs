@@ -157,7 +157,7 @@ fn could_start_date(word: &str) -> bool {
         return word.len() <= 2 || (word.len() >= 10 && word.as_bytes()[4] == b'-') || word.contains('-');
     }
     const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    word.get(..3).is_some_and(|start| DAYS.iter().any(|d| start.eq_ignore_ascii_case(d)))
+    DAYS.iter().any(|d| crate::ascii::starts_with_ignore_case(word, d))
 }
 
 fn group(tokens: Vec<Token<'_>>) -> Vec<Clause<'_>> {

@@ -10,6 +10,7 @@
 //!   the HELO is in `(HELO x)`, omitted when it equals the host name.
 
 use super::lexer::{Token, comment_words};
+use crate::ascii::{contains_ignore_case, strip_prefix_ignore_case};
 use crate::ip::{IpLiteral, parse_ip_literal};
 use crate::mta::MtaId;
 
@@ -52,7 +53,7 @@ fn is_unknown(word: &str) -> bool {
 
 /// Reads one comment of the `from` clause.
 fn read_comment(inner: &str, info: &mut CommentInfo) {
-    if inner.as_bytes().windows(13).any(|w| w.eq_ignore_ascii_case(b"may be forged")) {
+    if contains_ignore_case(inner, "may be forged") {
         info.forged = true;
     }
     let words = comment_words(inner);
@@ -97,12 +98,6 @@ fn read_comment(inner: &str, info: &mut CommentInfo) {
             }
         }
     }
-}
-
-/// `word` without `prefix` (ASCII, any case), when it starts with it.
-fn strip_prefix_ignore_case<'a>(word: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = word.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &word[prefix.len()..])
 }
 
 /// `HELO` or `EHLO`, any case.

@@ -154,9 +154,8 @@ pub fn parse(value: &str) -> Received {
 /// Exim's `with local` / `local-esmtp` and IIS's `from mail pickup service`:
 /// the message was handed over on the machine itself.
 fn is_local_submission(with: Option<&str>, from: Option<&Clause<'_>>) -> bool {
-    let local_protocol = with.is_some_and(|w| {
-        w.eq_ignore_ascii_case("local") || w.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("local-"))
-    });
+    let local_protocol =
+        with.is_some_and(|w| w.eq_ignore_ascii_case("local") || crate::ascii::starts_with_ignore_case(w, "local-"));
     let pickup = from.is_some_and(|c| {
         let mut words = c.words();
         ["mail", "pickup", "service"].iter().all(|want| words.next().is_some_and(|w| w.eq_ignore_ascii_case(want)))

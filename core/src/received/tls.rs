@@ -1,5 +1,6 @@
 //! TLS details as each MTA states them in a `Received:` field.
 
+use crate::ascii::{contains_ignore_case, find_ignore_case, starts_with_ignore_case};
 use serde::{Deserialize, Serialize};
 
 /// TLS used on a hop, as stated in the header.
@@ -73,12 +74,14 @@ pub fn detect(clues: &TlsClues<'_>) -> Option<Tls> {
 /// The separators of words in a comment.
 const WHITE_SPACE: [char; 4] = [' ', '\t', '\r', '\n'];
 
+/// `TLS...` or `SSL...`, any case.
+fn starts_tls_or_ssl(text: &str) -> bool {
+    starts_with_ignore_case(text, "tls") || starts_with_ignore_case(text, "ssl")
+}
+
 /// `TLSv1.2`, `TLS1_3`, `SSLv3`: `TLS` or `SSL` (any case) and a digit.
 fn is_version(word: &str) -> bool {
-    let bytes = word.as_bytes();
-    bytes.len() > 3
-        && (bytes[..3].eq_ignore_ascii_case(b"TLS") || bytes[..3].eq_ignore_ascii_case(b"SSL"))
-        && bytes[3..].iter().any(u8::is_ascii_digit)
+    word.len() > 3 && starts_tls_or_ssl(word) && word.as_bytes()[3..].iter().any(u8::is_ascii_digit)
 }
 
 fn trim_punctuation(word: &str) -> &str {
@@ -87,15 +90,6 @@ fn trim_punctuation(word: &str) -> &str {
 
 fn clean(word: &str) -> String {
     trim_punctuation(word).to_string()
-}
-
-/// `haystack` contains `needle` (ASCII, starting with a lower-case
-/// letter), ignoring ASCII case.
-fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    // `| 0x20` lower-cases a letter: a cheap first test before the whole compare.
-    h.len() >= n.len()
-        && (0..=h.len() - n.len()).any(|i| h[i] | 0x20 == n[0] && h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 /// Where `needle` first occurs in `haystack`, bytes compared exactly.
@@ -134,7 +128,7 @@ fn key_values<'a>(words: impl Iterator<Item = &'a str>) -> Option<Tls> {
             continue;
         }
         // SmarterMail writes .NET names: `Tls12`, `TLS\Tls12`, even `TLS\Tls`.
-        let tls_like = value.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("tls") || p.eq_ignore_ascii_case("ssl"));
+        let tls_like = starts_tls_or_ssl(value);
         if key.eq_ignore_ascii_case("version") && tls_like {
             version = Some(value.to_string());
         } else if key.eq_ignore_ascii_case("cipher") {
@@ -148,9 +142,7 @@ fn key_values<'a>(words: impl Iterator<Item = &'a str>) -> Option<Tls> {
 /// Exim 4.92+: a comment that is only the version, `(TLS1.3)`.
 fn colon_form(comment: &str) -> Option<Tls> {
     let comment = comment.trim();
-    if !comment.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("tls") || p.eq_ignore_ascii_case("ssl"))
-        || comment.contains(' ')
-    {
+    if !starts_tls_or_ssl(comment) || comment.contains(' ') {
         return None;
     }
     let mut parts = comment.split(':');
@@ -200,7 +192,7 @@ fn exim(clues: &TlsClues<'_>) -> Option<Tls> {
 /// Cisco `IronPort`: `with ESMTP/TLS/ECDHE-RSA-AES256-GCM-SHA384`.
 fn ironport(clues: &TlsClues<'_>) -> Option<Tls> {
     let protocol = clues.protocol?;
-    let at = protocol.as_bytes().windows(5).position(|w| w.eq_ignore_ascii_case(b"/TLS/"))?;
+    let at = find_ignore_case(protocol, "/TLS/")?;
     let cipher = &protocol[at + 5..];
     Some(Tls { version: None, cipher: (!cipher.is_empty()).then(|| cipher.to_string()) })
 }
