@@ -88,41 +88,25 @@ pub fn organization(host: &str) -> Option<String> {
     if host.is_empty() || host.starts_with('[') || is_ip_literal(host) {
         return None;
     }
-    if host.starts_with('.') || host.contains("..") {
-        return organization_of_labels(host);
-    }
-    let last_two = last_labels(host, 2)?;
-    let keep = match last_labels(host, 3) {
-        Some(last_three) if TWO_LABEL_SUFFIXES.contains(&last_two) => last_three,
-        _ => last_two,
+    // The last labels, empty ones not counted (`a..example.com` is
+    // `example.com`): two, or three under a suffix such as `co.uk`.
+    let mut labels = host.rsplit('.').filter(|l| !l.is_empty());
+    let (top, second) = (labels.next()?, labels.next()?);
+    let is_second_dot_top = |suffix: &&str| {
+        suffix.len() == second.len() + 1 + top.len()
+            && suffix.starts_with(second)
+            && suffix.ends_with(top)
+            && suffix.as_bytes()[second.len()] == b'.'
     };
-    Some(keep.to_string())
-}
-
-/// [`organization`] of a name with empty labels, which do not count
-/// (`a..example.com` is `example.com`).
-fn organization_of_labels(host: &str) -> Option<String> {
-    let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
-    if labels.len() < 2 {
-        return None;
-    }
-    let last_two = labels[labels.len() - 2..].join(".");
-    let keep = if labels.len() >= 3 && TWO_LABEL_SUFFIXES.contains(&last_two.as_str()) { 3 } else { 2 };
-    Some(labels[labels.len() - keep..].join("."))
-}
-
-/// The last `count` labels of a name with no empty label, or `None` when it
-/// has fewer.
-fn last_labels(name: &str, count: usize) -> Option<&str> {
-    let mut start = name.len();
-    for found in 1..=count {
-        match name[..start].rfind('.') {
-            Some(dot) => start = dot,
-            None if found == count => return Some(name),
-            None => return None,
+    let third = labels.next().filter(|_| TWO_LABEL_SUFFIXES.iter().any(is_second_dot_top));
+    let mut organization = String::with_capacity(host.len());
+    for label in [third, Some(second), Some(top)].into_iter().flatten() {
+        if !organization.is_empty() {
+            organization.push('.');
         }
+        organization.push_str(label);
     }
-    Some(&name[start + 1..])
+    Some(organization)
 }
 
 /// The provider family of a registered domain, or the domain itself: two
@@ -202,26 +186,20 @@ mod tests {
 
     #[test]
     fn organization_reads_labels_with_or_without_empty_ones() {
-        for name in [
-            "a.b.c.example.co.uk",
-            "x.co.uk",
-            "example.com",
-            "a.b",
-            "com",
-            ".example.com",
-            "a..example.com",
-            "a.b..co.uk",
-            "..",
-            "mail.example.com.",
-            "x.y.z.EXAMPLE.Org",
+        for (name, expected) in [
+            ("a.b.c.example.co.uk", Some("example.co.uk")),
+            ("x.co.uk", Some("x.co.uk")),
+            ("example.com", Some("example.com")),
+            ("a.b", Some("a.b")),
+            ("com", None),
+            (".example.com", Some("example.com")),
+            ("a..example.com", Some("example.com")),
+            ("a.b..co.uk", Some("b.co.uk")),
+            ("..", None),
+            ("mail.example.com.", Some("example.com")),
+            ("x.y.z.EXAMPLE.Org", Some("example.org")),
         ] {
-            let normal = normalize(name);
-            let expected = if normal.is_empty() || normal.starts_with('[') || is_ip_literal(&normal) {
-                None
-            } else {
-                organization_of_labels(&normal)
-            };
-            assert_eq!(organization(name), expected, "{name}");
+            assert_eq!(organization(name).as_deref(), expected, "{name}");
         }
     }
 }
