@@ -24,43 +24,66 @@ impl MailDate {
     /// RFC 3339 text in the offset the date was written in, e.g.
     /// `2023-01-04T10:11:12+01:00`.
     pub fn to_rfc3339(&self) -> String {
-        let local = self.timestamp + i64::from(self.offset_minutes) * 60;
-        let days = local.div_euclid(86_400);
-        let secs = local.rem_euclid(86_400);
-        let (year, month, day) = civil_from_days(days);
-        let sign = if self.offset_minutes < 0 { '-' } else { '+' };
-        let offset = self.offset_minutes.unsigned_abs();
-        if (0..=9999).contains(&year) && offset / 60 < 100 {
-            // The common case, without the formatting machinery (a report
-            // holds one date per hop). Every part is in range: no cast cuts.
-            let mut out = String::with_capacity(25);
-            let mut push = |separator: Option<char>, value: i64, width: u32| {
-                out.extend(separator);
-                for place in (0..width).rev() {
-                    let digit = value / 10i64.pow(place) % 10;
-                    out.push(char::from(b'0' + u8::try_from(digit).unwrap_or(0)));
-                }
-            };
-            push(None, year, 4);
-            push(Some('-'), month, 2);
-            push(Some('-'), day, 2);
-            push(Some('T'), secs / 3600, 2);
-            push(Some(':'), secs % 3600 / 60, 2);
-            push(Some(':'), secs % 60, 2);
-            push(Some(sign), i64::from(offset / 60), 2);
-            push(Some(':'), i64::from(offset % 60), 2);
-            return out;
-        }
-        self.to_rfc3339_formatted()
+        let parts = self.rfc3339_parts();
+        parts.digits().unwrap_or_else(|| parts.formatted())
     }
 
-    /// [`Self::to_rfc3339`] through `format!`, for any year and offset.
-    fn to_rfc3339_formatted(self) -> String {
+    /// The calendar parts of the date in its own offset.
+    fn rfc3339_parts(self) -> Rfc3339Parts {
         let local = self.timestamp + i64::from(self.offset_minutes) * 60;
-        let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
-        let (year, month, day) = civil_from_days(days);
-        let sign = if self.offset_minutes < 0 { '-' } else { '+' };
-        let offset = self.offset_minutes.unsigned_abs();
+        let (year, month, day) = civil_from_days(local.div_euclid(86_400));
+        Rfc3339Parts {
+            year,
+            month,
+            day,
+            secs: local.rem_euclid(86_400),
+            sign: if self.offset_minutes < 0 { '-' } else { '+' },
+            offset: self.offset_minutes.unsigned_abs(),
+        }
+    }
+}
+
+/// What RFC 3339 text is written from: the local date, the seconds into
+/// the local day, and the offset's sign and minutes.
+struct Rfc3339Parts {
+    year: i64,
+    month: i64,
+    day: i64,
+    secs: i64,
+    sign: char,
+    offset: u32,
+}
+
+impl Rfc3339Parts {
+    /// The text without the formatting machinery (a report holds one date
+    /// per hop), when every part fits its width: a year of 0 to 9999 and an
+    /// offset under 100 hours.
+    fn digits(&self) -> Option<String> {
+        if !(0..=9999).contains(&self.year) || self.offset / 60 >= 100 {
+            return None;
+        }
+        let mut out = String::with_capacity(25);
+        let mut push = |separator: Option<char>, value: i64, width: u32| {
+            out.extend(separator);
+            for place in (0..width).rev() {
+                let digit = value / 10i64.pow(place) % 10;
+                out.push(char::from(b'0' + u8::try_from(digit).unwrap_or(0)));
+            }
+        };
+        push(None, self.year, 4);
+        push(Some('-'), self.month, 2);
+        push(Some('-'), self.day, 2);
+        push(Some('T'), self.secs / 3600, 2);
+        push(Some(':'), self.secs % 3600 / 60, 2);
+        push(Some(':'), self.secs % 60, 2);
+        push(Some(self.sign), i64::from(self.offset / 60), 2);
+        push(Some(':'), i64::from(self.offset % 60), 2);
+        Some(out)
+    }
+
+    /// The text through `format!`, for any year and offset.
+    fn formatted(&self) -> String {
+        let Self { year, month, day, secs, sign, offset } = self;
         format!(
             "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
             secs / 3600,
@@ -562,7 +585,7 @@ mod tests {
             // past year 9999
             for offset_minutes in offsets {
                 let date = MailDate { timestamp, offset_minutes, zone_stated: true };
-                assert_eq!(date.to_rfc3339(), date.to_rfc3339_formatted(), "{timestamp} {offset_minutes}");
+                assert_eq!(date.to_rfc3339(), date.rfc3339_parts().formatted(), "{timestamp} {offset_minutes}");
             }
             timestamp += 86_399 * 367 + 3_601;
         }
