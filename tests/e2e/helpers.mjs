@@ -10,6 +10,16 @@ import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
+
+/** A message from 81.2.69.250, whose PTR record (tests/e2e/zone.txt) is markup. */
+export const HOSTILE = [
+  'Received: from <script>window.__pwned=2</script> (unknown [81.2.69.250]) by mx.example.org (Postfix) with ESMTP id X1;',
+  ' Wed, 4 Jan 2023 10:11:12 +0000',
+  'Subject: <img src=x onerror="window.__pwned=3">',
+  '',
+  'body',
+].join('\r\n');
+
 mkdirSync(ARTIFACTS, { recursive: true });
 
 const TYPES = {

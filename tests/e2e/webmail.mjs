@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttps } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { ROOT } from './helpers.mjs';
+import { HOSTILE, ROOT } from './helpers.mjs';
 
 const TLS = {
   key: readFileSync(join(ROOT, 'tests/e2e/tls/key.pem')),
@@ -22,15 +22,6 @@ function escapeHtml(text) {
 export function sample(name) {
   return readFileSync(join(ROOT, 'samples', name), 'utf8');
 }
-
-/** A message from 81.2.69.250, whose PTR record (tests/e2e/zone.txt) is markup. */
-export const HOSTILE = [
-  'Received: from <script>window.__pwned=2</script> (unknown [81.2.69.250]) by mx.example.org (Postfix) with ESMTP id X1;',
-  ' Wed, 4 Jan 2023 10:11:12 +0000',
-  'Subject: <img src=x onerror="window.__pwned=3">',
-  '',
-  'body',
-].join('\r\n');
 
 export const GMAIL_MESSAGE_ID = '1781234567890123456';
 export const GMAIL_IK = 'a1b2c3d4e5';
