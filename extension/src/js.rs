@@ -14,56 +14,52 @@ pub fn absent(value: &JsValue) -> bool {
     value.is_undefined() || value.is_null()
 }
 
+/// The value of `key` on `object`, unless it is `undefined` or `null`.
+fn present(object: &JsValue, key: &str) -> Option<JsValue> {
+    Some(field(object, key)).filter(|value| !absent(value))
+}
+
 /// A string field; `Err` names the field when it has another type.
 pub fn string(object: &JsValue, key: &str) -> Result<Option<String>, String> {
-    let value = field(object, key);
-    if absent(&value) {
-        return Ok(None);
-    }
-    value.as_string().map(Some).ok_or_else(|| format!("{key} must be a string"))
+    present(object, key).map(|value| value.as_string().ok_or_else(|| format!("{key} must be a string"))).transpose()
 }
 
 /// A non-negative whole-number field.
 pub fn number(object: &JsValue, key: &str) -> Result<Option<u32>, String> {
-    let value = field(object, key);
-    if absent(&value) {
-        return Ok(None);
-    }
-    match value.as_f64() {
-        Some(n) if n >= 0.0 && n <= f64::from(u32::MAX) && n.fract() == 0.0 => Ok(Some(n as u32)),
-        _ => Err(format!("{key} must be a whole number")),
-    }
+    present(object, key)
+        .map(|value| match value.as_f64() {
+            Some(n) if n >= 0.0 && n <= f64::from(u32::MAX) && n.fract() == 0.0 => Ok(n as u32),
+            _ => Err(format!("{key} must be a whole number")),
+        })
+        .transpose()
 }
 
 /// A boolean field.
 pub fn boolean(object: &JsValue, key: &str) -> Result<Option<bool>, String> {
-    let value = field(object, key);
-    if absent(&value) {
-        return Ok(None);
-    }
-    value.as_bool().map(Some).ok_or_else(|| format!("{key} must be true or false"))
+    present(object, key).map(|value| value.as_bool().ok_or_else(|| format!("{key} must be true or false"))).transpose()
 }
 
-/// The elements of an array field (empty when absent).
-pub fn array(object: &JsValue, key: &str) -> Result<Vec<JsValue>, String> {
-    let value = field(object, key);
-    if absent(&value) {
-        return Ok(Vec::new());
-    }
+/// The elements of the array `value`, the field `key`.
+fn elements(value: &JsValue, key: &str) -> Result<Vec<JsValue>, String> {
     let array: &Array = value.dyn_ref().ok_or_else(|| format!("{key} must be an array"))?;
     Ok(array.iter().collect())
 }
 
+/// The elements of an array field (empty when absent).
+pub fn array(object: &JsValue, key: &str) -> Result<Vec<JsValue>, String> {
+    present(object, key).map_or_else(|| Ok(Vec::new()), |value| elements(&value, key))
+}
+
 /// An array field of strings.
 pub fn strings(object: &JsValue, key: &str) -> Result<Option<Vec<String>>, String> {
-    if absent(&field(object, key)) {
-        return Ok(None);
-    }
-    array(object, key)?
-        .into_iter()
-        .map(|v| v.as_string().ok_or_else(|| format!("{key} must hold strings")))
-        .collect::<Result<Vec<_>, _>>()
-        .map(Some)
+    present(object, key)
+        .map(|value| {
+            elements(&value, key)?
+                .into_iter()
+                .map(|v| v.as_string().ok_or_else(|| format!("{key} must hold strings")))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()
 }
 
 /// Calls `object.name(...args)`; an error when it is not a function or throws.
