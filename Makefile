@@ -4,7 +4,7 @@
 CARGO ?= cargo
 SAMPLES := samples
 
-.PHONY: all setup test fuzz fuzz-smoke dist size demo demo-offline bench-live lint fmt bench bench-cli bench-peers bench-batch bench-memory build release clean
+.PHONY: all setup test fuzz fuzz-smoke dist size demo demo-offline bench-live lint fmt bench bench-cli bench-peers bench-batch bench-memory truth build release clean
 
 all: test
 
@@ -86,6 +86,13 @@ bench-batch: setup
 bench-memory: setup
 	$(CARGO) build --release -p iprev-cli --locked
 	python3 bench/memory.py --sizes 5000,50000
+
+## truth: how often the sender hop is the client the final receiver itself stated
+## (Authentication-Results / Received-SPF), on real mail: TRUTH_DIR=folder-or-mbox
+TRUTH_DIR ?= ../shared/corpus/phishing-pot-headers
+truth: setup
+	$(CARGO) build --release -p iprev-cli --locked
+	python3 bench/truth.py $(TRUTH_DIR)
 
 build:
 	$(CARGO) build --workspace --locked
