@@ -6,6 +6,7 @@ use crate::message::{InputError, locate_header_block, read_fields};
 use crate::received_spf;
 use crate::report::Report;
 use crate::route::{self, RouteOptions};
+use crate::statement;
 
 /// Options of an analysis.
 #[derive(Debug, Clone, Default)]
@@ -31,21 +32,30 @@ pub fn analyze(input: &[u8], source: &str, options: &AnalyzeOptions) -> Result<R
     if kept.is_empty() {
         notes.push("no Received fields: the message never crossed a mail server, or the headers were cut".to_string());
     }
-    let hops = route::hops_from_fields(kept);
-    let sender_hop = route::sender_hop(&hops, &options.route);
+    let mut hops = route::hops_from_fields(kept);
     let auth_count = fields.authentication_results.len() + fields.received_spf.len();
     if auth_count > MAX_AUTH_HEADERS {
         notes.push(format!(
             "{auth_count} Authentication-Results/Received-SPF fields; only the first {MAX_AUTH_HEADERS} of each kind were read"
         ));
     }
-    let authentication_results = fields
+    let authentication_results: Vec<_> = fields
         .authentication_results
         .iter()
         .take(MAX_AUTH_HEADERS)
         .map(|(arc, value)| authres::parse(value, *arc))
         .collect();
-    let received_spf = fields.received_spf.iter().take(MAX_AUTH_HEADERS).map(|v| received_spf::parse(v)).collect();
+    let received_spf: Vec<_> =
+        fields.received_spf.iter().take(MAX_AUTH_HEADERS).map(|v| received_spf::parse(v)).collect();
+    let positions = &fields.positions;
+    let statement = statement::topmost(
+        &authentication_results,
+        &positions.authentication_results,
+        &received_spf,
+        &positions.received_spf,
+    );
+    let route = route::route(&mut hops, &positions.received, statement.as_ref(), &options.route);
+    notes.extend(route.notes);
     Ok(Report {
         source: source.to_string(),
         message_id: fields.message_id,
@@ -53,7 +63,8 @@ pub fn analyze(input: &[u8], source: &str, options: &AnalyzeOptions) -> Result<R
         from: fields.from,
         date: fields.date,
         hops,
-        sender_hop,
+        sender_hop: route.sender_hop,
+        receiver_statement: route.statement,
         authentication_results,
         received_spf,
         notes,

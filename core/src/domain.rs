@@ -13,36 +13,6 @@ const TWO_LABEL_SUFFIXES: &[&str] = &[
     "com.vn", "com.ph", "com.pl", "com.ua", "com.ru", "co.at", "or.at",
 ];
 
-/// Provider families whose mail runs under several registered domains.
-const PROVIDER_GROUPS: &[(&str, &str)] = &[
-    ("outlook.com", "microsoft"),
-    ("office365.com", "microsoft"),
-    ("hotmail.com", "microsoft"),
-    ("live.com", "microsoft"),
-    ("microsoft.com", "microsoft"),
-    ("google.com", "google"),
-    ("gmail.com", "google"),
-    ("googlemail.com", "google"),
-    ("1e100.net", "google"),
-    ("yahoo.com", "yahoo"),
-    ("yahoo.net", "yahoo"),
-    ("yahoodns.net", "yahoo"),
-    ("aol.com", "yahoo"),
-    ("amazonses.com", "amazon"),
-    ("amazonaws.com", "amazon"),
-    ("icloud.com", "apple"),
-    ("me.com", "apple"),
-    ("apple.com", "apple"),
-    ("protonmail.ch", "proton"),
-    ("protonmail.com", "proton"),
-    ("proton.me", "proton"),
-    ("proton.ch", "proton"),
-    ("zoho.com", "zoho"),
-    ("zohomail.com", "zoho"),
-    ("fastmail.com", "fastmail"),
-    ("messagingengine.com", "fastmail"),
-];
-
 /// Top-level labels that are never delegated in public DNS (RFC 6762
 /// `.local`, RFC 8375 `.home.arpa`, RFC 6761 `.localhost`/`.invalid`/
 /// `.test`/`.example`, ICANN's reserved `.internal`) and the private suffixes
@@ -109,11 +79,12 @@ pub fn organization(host: &str) -> Option<String> {
     Some(organization)
 }
 
-/// The provider family of a registered domain, or the domain itself: two
-/// hosts belong to the same organisation when these are equal.
+/// The provider of a host's registered domain ([`crate::providers`]), or
+/// the registered domain itself: two hosts belong to the same organisation
+/// when these are equal.
 pub fn organization_key(host: &str) -> Option<String> {
     let org = organization(host)?;
-    Some(PROVIDER_GROUPS.iter().find(|(d, _)| *d == org).map_or(org, |(_, g)| (*g).to_string()))
+    Some(crate::providers::by_domain(&org).map_or(org, |p| p.id.to_string()))
 }
 
 /// Why a name can never be found in public DNS, if it cannot.

@@ -27,11 +27,13 @@ pub mod mbox;
 pub mod message;
 pub mod mta;
 pub mod name_map;
+pub mod providers;
 pub mod received;
 pub mod received_spf;
 pub mod report;
 pub mod route;
 pub mod scope;
+pub mod statement;
 #[cfg(feature = "zone")]
 pub mod zone;
 

@@ -276,10 +276,25 @@ pub struct Fields<'a> {
     pub authentication_results: Vec<(bool, Cow<'a, str>)>,
     /// `Received-SPF` values, in order.
     pub received_spf: Vec<Cow<'a, str>>,
+    /// Where each kept field stands in the block (0 = the topmost field):
+    /// what lies above what tells who wrote a field.
+    pub positions: FieldPositions,
     /// Number of header fields in the block.
     pub field_count: usize,
     /// What could not be read as it was.
     pub notes: Vec<String>,
+}
+
+/// The places in the header block (field ordinals, 0 = topmost) of the
+/// fields in [`Fields`], list for list.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FieldPositions {
+    /// Of each `Received` field, newest first.
+    pub received: Vec<usize>,
+    /// Of each `Authentication-Results` and `ARC-Authentication-Results` field.
+    pub authentication_results: Vec<usize>,
+    /// Of each `Received-SPF` field.
+    pub received_spf: Vec<usize>,
 }
 
 /// The header parser for the fields mail-parser decodes (RFC 2047 encoded
@@ -412,15 +427,24 @@ pub fn read_fields(block: &[u8]) -> Fields<'_> {
         if fields.field_count > MAX_HEADER_FIELDS {
             continue;
         }
+        let ordinal = fields.field_count - 1;
         match kind {
-            Some(Kept::Received) => fields.received.push(field_value(field.value, &mut invalid_utf8)),
+            Some(Kept::Received) => {
+                fields.received.push(field_value(field.value, &mut invalid_utf8));
+                fields.positions.received.push(ordinal);
+            }
             Some(Kept::AuthenticationResults) => {
                 fields.authentication_results.push((false, field_value(field.value, &mut invalid_utf8)));
+                fields.positions.authentication_results.push(ordinal);
             }
             Some(Kept::ArcAuthenticationResults) => {
                 fields.authentication_results.push((true, field_value(field.value, &mut invalid_utf8)));
+                fields.positions.authentication_results.push(ordinal);
             }
-            Some(Kept::ReceivedSpf) => fields.received_spf.push(field_value(field.value, &mut invalid_utf8)),
+            Some(Kept::ReceivedSpf) => {
+                fields.received_spf.push(field_value(field.value, &mut invalid_utf8));
+                fields.positions.received_spf.push(ordinal);
+            }
             Some(Kept::Decoded) | None => {}
         }
     }

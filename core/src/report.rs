@@ -34,6 +34,10 @@ pub struct Report {
     /// Index of the hop at which the message entered the recipient's
     /// infrastructure from the public internet.
     pub sender_hop: Option<usize>,
+    /// The client address the final receiver itself wrote down as the one it
+    /// judged (the topmost `Authentication-Results` or `Received-SPF` that
+    /// names one); null when none does.
+    pub receiver_statement: Option<ReceiverStatement>,
     /// The receivers' own verdicts found in the message.
     pub authentication_results: Vec<AuthResults>,
     /// `Received-SPF` fields found in the message.
@@ -74,6 +78,10 @@ pub struct Hop {
     pub from_helo: Option<String>,
     /// The reverse-DNS name the receiving server recorded.
     pub from_rdns: Option<String>,
+    /// The receiving server marked that name "may be forged" (its PTR does
+    /// not resolve back): the address's owner chose it, so it proves nothing.
+    #[serde(skip)]
+    pub rdns_forged: bool,
     /// The client address, canonical text.
     pub from_ip: Option<String>,
     /// The client port, when stated.
@@ -101,12 +109,58 @@ pub struct Hop {
     pub ip_scope: Option<IpScope>,
     /// The software that wrote the field (the `by` side).
     pub mta: Option<Mta>,
+    /// Whose server the client is, as the route reads it.
+    pub role: HopRole,
     /// The live reverse-DNS verdict; null until checked.
     pub iprev: Option<HopIprev>,
     /// What could not be read, or was read with an assumption.
     pub notes: Vec<String>,
     /// The field value as it appears in the message.
     pub raw: String,
+}
+
+/// Whose side of the route a hop's client is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HopRole {
+    /// A relay before the sender hop: the sending side's own servers (or a
+    /// smart host); shown, not trusted.
+    SenderSide,
+    /// The sender hop: its client is the server the recipient's side judged.
+    Sender,
+    /// The recipient's own infrastructure, after the sender hop (and every
+    /// hop when the message never came from outside).
+    #[default]
+    Receiver,
+    /// The user fetching their own mailbox (fetchmail, getmail, IMAP, POP3):
+    /// never the sender hop.
+    Retrieval,
+}
+
+impl HopRole {
+    /// The role's name in the JSON report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SenderSide => "sender_side",
+            Self::Sender => "sender",
+            Self::Receiver => "receiver",
+            Self::Retrieval => "retrieval",
+        }
+    }
+}
+
+/// The final receiver's own statement of the client it judged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiverStatement {
+    /// The stated client address.
+    pub ip: String,
+    /// The field it was read from: `Authentication-Results` or `Received-SPF`.
+    pub field: String,
+    /// How it was written: `sender IP is`, `smtp.remote-ip`, `policy.iprev`,
+    /// `client-ip` or `designates`.
+    pub form: String,
+    /// The hop whose client it is; null when no `Received` field shows it.
+    pub hop: Option<usize>,
 }
 
 /// The RFC 8601 §2.7.3 iprev result.
