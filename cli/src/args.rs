@@ -103,7 +103,7 @@ pub struct CheckArgs {
 
     /// A domain that belongs to the receiving side (its own, or a gateway or
     /// forwarder it uses); may be repeated. Moves the sender hop further back.
-    #[arg(long = "receiver-domain", value_name = "DOMAIN")]
+    #[arg(long = "receiver-domain", value_name = "DOMAIN|CIDR")]
     pub receiver_domains: Vec<String>,
 }
 

@@ -21,7 +21,7 @@ use crate::{exit, render_text};
 use futures_util::StreamExt;
 use iprev_core::dns::Question;
 use iprev_core::iprev::Limits;
-use iprev_core::live::{LiveCheck, LiveSettings};
+use iprev_core::live::{HopScope, LiveCheck, LiveSettings};
 use iprev_core::report::Report;
 use iprev_core::zone::Zone;
 use iprev_core::{AnalyzeOptions, analyze, route::RouteOptions};
@@ -361,7 +361,8 @@ impl Run {
     /// Drives the core's live check: each round's questions concurrently,
     /// through the shared cache, until done or past the deadline.
     async fn check_live(&self, dns: &SharedDns, report: &mut Report) {
-        let mut live = LiveCheck::new(report, self.limits);
+        let scope = if self.all_hops { HopScope::AllPublic } else { HopScope::SenderSide };
+        let mut live = LiveCheck::new(report, self.limits, scope);
         let deadline = tokio::time::Instant::now() + self.deadline;
         while !live.is_finished() {
             let round: Vec<Question> = std::iter::from_fn(|| live.poll_question()).collect();

@@ -4,7 +4,7 @@
 
 use crate::style::{Painter, Style};
 use iprev_core::advice::Severity;
-use iprev_core::report::{Hop, IprevResult, Report};
+use iprev_core::report::{Hop, HopRole, IprevResult, Report};
 use std::fmt::Write as _;
 
 /// Widest a table cell gets before it is shortened with `…`.
@@ -26,6 +26,18 @@ pub fn render(report: &Report, painter: Painter, offline: bool) -> String {
         }
     }
     let _ = writeln!(out, "{:<11} {}", "Sender hop", sender_line(report, painter, offline));
+    if let Some(statement) = &report.receiver_statement {
+        let hop =
+            statement.hop.map_or_else(|| "no hop has this client".to_string(), |h| format!("the client of hop {h}"));
+        let _ = writeln!(
+            out,
+            "{:<11} judged {} ({}: {}; {hop})",
+            "Receiver",
+            painter.paint(Style::Cyan, &clean(&statement.ip)),
+            clean(&statement.field),
+            clean(&statement.form)
+        );
+    }
     if !report.hops.is_empty() {
         out.push('\n');
         out.push_str(&hop_table(report, painter));
@@ -101,7 +113,12 @@ fn advice(report: &Report, painter: Painter, out: &mut String) {
 
 fn sender_line(report: &Report, painter: Painter, offline: bool) -> String {
     let Some(hop) = report.sender_hop.and_then(|i| report.hops.get(i)) else {
-        return painter.paint(Style::Yellow, "none found (no hop with a public client address)");
+        let why = if report.hops.iter().any(|h| h.ip_scope.is_some_and(iprev_core::scope::IpScope::is_public)) {
+            "none found (every public client is one of the receiving side's own servers)"
+        } else {
+            "none found (no hop with a public client address)"
+        };
+        return painter.paint(Style::Yellow, why);
     };
     let client = hop.from_rdns.as_deref().or(hop.from_helo.as_deref()).unwrap_or("?");
     let mut line = format!(
@@ -121,8 +138,9 @@ fn sender_line(report: &Report, painter: Painter, offline: bool) -> String {
 }
 
 fn hop_table(report: &Report, painter: Painter) -> String {
-    let headings = ["", "#", "delay", "client (HELO / rDNS)", "address", "scope", "iprev", "by", "software", "TLS"];
-    let rows: Vec<[String; 10]> =
+    let headings =
+        ["", "#", "delay", "role", "client (HELO / rDNS)", "address", "scope", "iprev", "by", "software", "TLS"];
+    let rows: Vec<[String; 11]> =
         report.hops.iter().map(|hop| row(hop, report.sender_hop == Some(hop.index))).collect();
     let mut widths = headings.map(str::len);
     for row in &rows {
@@ -131,7 +149,7 @@ fn hop_table(report: &Report, painter: Painter) -> String {
         }
     }
     let mut out = String::new();
-    let line = |cells: &[String; 10]| {
+    let line = |cells: &[String; 11]| {
         let mut text = String::new();
         for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
             if i > 0 {
@@ -152,18 +170,34 @@ fn hop_table(report: &Report, painter: Painter) -> String {
         if let Some(iprev) = &hop.iprev {
             // Colour the iprev cell in place: padding was computed on plain text.
             let word = iprev.result.as_str();
-            let start = widths[..6].iter().sum::<usize>() + 6;
+            let start = widths[..7].iter().sum::<usize>() + 7;
             if text.get(start..start + word.len()) == Some(word) {
                 text.replace_range(start..start + word.len(), &painter.paint(result_style(iprev.result), word));
             }
         }
-        let styled = if report.sender_hop == Some(hop.index) { painter.paint(Style::Bold, &text) } else { text };
+        // The receiving side's own hops are muted: their reverse DNS is
+        // the receiver's business, and they are not checked by default.
+        let styled = match hop.role {
+            HopRole::Sender => painter.paint(Style::Bold, &text),
+            HopRole::SenderSide if hop.relay_of.is_none() => text,
+            HopRole::SenderSide | HopRole::Receiver | HopRole::Retrieval => painter.paint(Style::Dim, &text),
+        };
         let _ = writeln!(out, "{styled}");
     }
     out
 }
 
-fn row(hop: &Hop, is_sender: bool) -> [String; 10] {
+/// The role as the table shows it.
+fn role_word(role: HopRole) -> &'static str {
+    match role {
+        HopRole::SenderSide => "sender side",
+        HopRole::Sender => "sender",
+        HopRole::Receiver => "receiver",
+        HopRole::Retrieval => "retrieval",
+    }
+}
+
+fn row(hop: &Hop, is_sender: bool) -> [String; 11] {
     let client = match (hop.from_helo.as_deref(), hop.from_rdns.as_deref()) {
         (Some(h), Some(r)) if h.eq_ignore_ascii_case(r) => h.to_string(),
         (Some(h), Some(r)) => format!("{h} / {r}"),
@@ -180,6 +214,7 @@ fn row(hop: &Hop, is_sender: bool) -> [String; 10] {
         if is_sender { ">".to_string() } else { String::new() },
         hop.index.to_string(),
         hop.delay_s.map_or_else(String::new, human_delay),
+        role_word(hop.role).to_string(),
         cell(&client),
         cell(hop.from_ip.as_deref().unwrap_or("-")),
         hop.ip_scope.map_or_else(|| "-".to_string(), |s| s.to_string()),

@@ -3,7 +3,7 @@
 //! machine over DNS questions.
 //!
 //! ```text
-//! let mut live = LiveCheck::new(&report, Limits::default());
+//! let mut live = LiveCheck::new(&report, Limits::default(), HopScope::SenderSide);
 //! while !live.is_finished() {
 //!     let round: Vec<Question> = std::iter::from_fn(|| live.poll_question()).collect();
 //!     // ask them all at once, then for each: live.handle_answer(&question, response)
@@ -20,7 +20,7 @@ use crate::dns::{QType, Question};
 use crate::helo::{self, HeloReport};
 use crate::iprev::{ForwardLookup, IprevCheck, IprevOutcome, Limits, Response};
 use crate::name_map::NameMap;
-use crate::report::{DnsSummary, HopIprev, Report};
+use crate::report::{DnsSummary, Hop, HopIprev, HopRole, Report};
 use std::collections::{HashMap, VecDeque};
 
 use std::net::IpAddr;
@@ -38,6 +38,32 @@ enum Slot {
 enum Waiter {
     Check(usize, u32),
     Helo(u32),
+}
+
+/// Which hops' clients are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HopScope {
+    /// The sender hop and the public hops before it (the sender's own
+    /// relays, a smart host): the recipient's internal hops are its own
+    /// business, and asking about them tells a resolver more than needed.
+    #[default]
+    SenderSide,
+    /// Every hop with a public client (`--all-hops`).
+    AllPublic,
+}
+
+impl HopScope {
+    /// True when this hop's client is checked: for [`HopScope::SenderSide`],
+    /// the sender hop, and the hops before it that are not a mail
+    /// provider's own internal relays.
+    pub fn includes(self, hop: &Hop) -> bool {
+        match hop.role {
+            _ if self == Self::AllPublic => true,
+            HopRole::Sender => true,
+            HopRole::SenderSide => hop.relay_of.is_none(),
+            HopRole::Receiver | HopRole::Retrieval => false,
+        }
+    }
 }
 
 /// How the result is labelled.
@@ -70,6 +96,8 @@ pub struct LiveCheck {
     /// Why the driver stopped the check, once it has.
     stopped: Option<String>,
     budget: usize,
+    /// Which hops are checked.
+    scope: HopScope,
 }
 
 fn hop_ip(text: Option<&str>) -> Option<IpAddr> {
@@ -77,9 +105,10 @@ fn hop_ip(text: Option<&str>) -> Option<IpAddr> {
 }
 
 impl LiveCheck {
-    /// Plans the checks of a report: one per distinct public client address,
-    /// and the forward lookup of the sender hop's HELO name.
-    pub fn new(report: &Report, limits: Limits) -> Self {
+    /// Plans the checks of a report: one per distinct public client address
+    /// of the hops in `scope`, and the forward lookup of the sender hop's
+    /// HELO name.
+    pub fn new(report: &Report, limits: Limits, scope: HopScope) -> Self {
         let mut live = Self {
             checks: Vec::new(),
             helo: None,
@@ -93,8 +122,9 @@ impl LiveCheck {
             not_asked: 0,
             stopped: None,
             budget: limits.max_questions,
+            scope,
         };
-        for hop in &report.hops {
+        for hop in report.hops.iter().filter(|h| scope.includes(h)) {
             let Some(ip) = hop_ip(hop.from_ip.as_deref()) else { continue };
             if live.check_index(ip).is_some() {
                 continue;
@@ -266,7 +296,7 @@ impl LiveCheck {
             .and_then(|f| f.rsplit('@').next())
             .map(|d| d.trim_end_matches('>').to_ascii_lowercase())
             .filter(|d| d.contains('.'));
-        for hop in &mut report.hops {
+        for hop in report.hops.iter_mut().filter(|h| self.scope.includes(h)) {
             let Some(outcome) = hop_ip(hop.from_ip.as_deref()).and_then(|ip| self.outcome(ip)) else { continue };
             let is_sender = report.sender_hop == Some(hop.index);
             let helo: Option<HeloReport> = if is_sender {

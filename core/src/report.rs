@@ -111,6 +111,11 @@ pub struct Hop {
     pub mta: Option<Mta>,
     /// Whose server the client is, as the route reads it.
     pub role: HopRole,
+    /// The mail provider whose own internal relay the client is, when its
+    /// address is one of the provider's relay blocks and the provider
+    /// received it too (Microsoft 365 handing a message between its
+    /// servers): not checked by default, on either side of the route.
+    pub relay_of: Option<ProviderRef>,
     /// The live reverse-DNS verdict; null until checked.
     pub iprev: Option<HopIprev>,
     /// What could not be read, or was read with an assumption.
@@ -147,6 +152,15 @@ impl HopRole {
             Self::Retrieval => "retrieval",
         }
     }
+}
+
+/// A provider of [`crate::providers`], named.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderRef {
+    /// Its id (`microsoft`).
+    pub id: String,
+    /// Its name (`Microsoft 365 / Outlook.com`).
+    pub name: String,
 }
 
 /// The final receiver's own statement of the client it judged.

@@ -48,7 +48,7 @@ use crate::domain::{normalize, organization, organization_key};
 use crate::limits::MAX_RAW_FIELD_BYTES;
 use crate::providers::{self, ProviderKind};
 use crate::received::{self, Received};
-use crate::report::{Hop, HopRole, ReceiverStatement};
+use crate::report::{Hop, HopRole, ProviderRef, ReceiverStatement};
 use crate::scope::IpScope;
 use crate::statement::Statement;
 use std::net::IpAddr;
@@ -107,6 +107,7 @@ fn hop(index: usize, parsed: Received, delay_s: Option<i64>, raw: &str) -> Hop {
         ip_scope: parsed.from_ip.map(IpScope::of),
         mta: parsed.mta,
         role: HopRole::Receiver,
+        relay_of: None,
         iprev: None,
         notes,
         raw: raw.to_string(),
@@ -117,8 +118,42 @@ fn hop(index: usize, parsed: Received, delay_s: Option<i64>, raw: &str) -> Hop {
 #[derive(Debug, Clone, Default)]
 pub struct RouteOptions {
     /// Domains that belong to the recipient's infrastructure (its own, or
-    /// gateways and forwarders it uses).
+    /// gateways and forwarders it uses), matched against what the receiving
+    /// side recorded (its `by` names, the reverse DNS it recorded); or
+    /// address blocks (`203.0.113.0/24`, `2001:db8::/32`, one address),
+    /// matched against the client addresses it recorded.
     pub receiver_domains: Vec<String>,
+}
+
+/// A `--receiver-domain` given as an address block: the network and prefix.
+fn declared_network(text: &str) -> Option<(IpAddr, u8)> {
+    let (address, len) = match text.split_once('/') {
+        Some((address, len)) => (address, Some(len.parse::<u8>().ok()?)),
+        None => (text, None),
+    };
+    let (ip, mapped) = crate::ip::unmap(address.parse().ok()?);
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    // `::ffff:192.0.2.0/120` is the IPv4 block `192.0.2.0/24`.
+    let len = match len {
+        Some(len) if mapped => len.checked_sub(96)?,
+        Some(len) => len,
+        None => max,
+    };
+    (len <= max).then_some((ip, len))
+}
+
+/// True when `ip` lies in the network.
+fn in_network(ip: IpAddr, (network, len): (IpAddr, u8)) -> bool {
+    let bits = |ip: IpAddr| match ip {
+        IpAddr::V4(v4) => (u128::from(u32::from(v4)), 32u32),
+        IpAddr::V6(v6) => (u128::from(v6), 128),
+    };
+    let ((have, width), (want, want_width)) = (bits(ip), bits(network));
+    if width != want_width {
+        return false;
+    }
+    let shift = width - u32::from(len);
+    have.checked_shr(shift).unwrap_or(0) == want.checked_shr(shift).unwrap_or(0)
 }
 
 /// The sender hop, how it was found, and every hop's role.
@@ -143,6 +178,7 @@ pub fn route(hops: &mut [Hop], received_at: &[usize], statement: Option<&Stateme
         weigh_statement(hops, received_at, statement, &mut route);
     }
     for hop in hops.iter_mut() {
+        hop.relay_of = provider_relay(hop).map(|p| ProviderRef { id: p.id.to_string(), name: p.name.to_string() });
         hop.role = if is_retrieval(hop) {
             HopRole::Retrieval
         } else {
@@ -159,7 +195,13 @@ pub fn route(hops: &mut [Hop], received_at: &[usize], statement: Option<&Stateme
 /// The walk alone (steps 1 to 6 of the module docs), without the
 /// receiver's statement.
 pub fn sender_hop(hops: &[Hop], options: &RouteOptions) -> Option<usize> {
-    let declared: Vec<String> = options.receiver_domains.iter().filter_map(|d| organization_key(d)).collect();
+    let networks: Vec<(IpAddr, u8)> = options.receiver_domains.iter().filter_map(|d| declared_network(d)).collect();
+    let declared: Vec<String> = options
+        .receiver_domains
+        .iter()
+        .filter(|d| declared_network(d).is_none())
+        .filter_map(|d| organization_key(d))
+        .collect();
     let mut receiving: Vec<String> = declared.clone();
     for hop in hops.iter().rev() {
         if is_retrieval(hop) {
@@ -173,7 +215,8 @@ pub fn sender_hop(hops: &[Hop], options: &RouteOptions) -> Option<usize> {
         if hop.ip_scope != Some(IpScope::Public) {
             continue;
         }
-        if !is_receiving_side(hops, hop, &receiving, &declared) {
+        let declared_address = client_ip(hop).is_some_and(|ip| networks.iter().any(|&n| in_network(ip, n)));
+        if !declared_address && !is_receiving_side(hops, hop, &receiving, &declared) {
             return Some(hop.index);
         }
     }
@@ -194,6 +237,14 @@ pub fn is_retrieval(hop: &Hop) -> bool {
         || contains_ignore_case(&hop.raw, "fetchmail")
         || contains_ignore_case(&hop.raw, "getmail")
         || contains_ignore_case(&hop.raw, "(single-drop)")
+}
+
+/// The mailbox provider whose internal relay handed this hop to another of
+/// its servers, if one did.
+pub fn provider_relay(hop: &Hop) -> Option<&'static providers::Provider> {
+    let owner = client_ip(hop).and_then(providers::address_owner).filter(|p| p.kind == ProviderKind::Mailbox)?;
+    let received_by_owner = hop.by.as_deref().and_then(organization_key).is_some_and(|k| k == owner.id);
+    received_by_owner.then_some(owner)
 }
 
 fn client_ip(hop: &Hop) -> Option<IpAddr> {
@@ -309,6 +360,7 @@ mod tests {
             ip_scope: Some(scope),
             mta: None,
             role: HopRole::Receiver,
+            relay_of: None,
             iprev: None,
             notes: Vec::new(),
             raw: String::new(),
@@ -391,6 +443,32 @@ mod tests {
         assert_eq!(sender_hop(&hops, &RouteOptions::default()), Some(1));
         let options = RouteOptions { receiver_domains: vec!["forwarder.example".into()] };
         assert_eq!(sender_hop(&hops, &options), Some(0));
+        // A gateway whose receiver records no reverse DNS (Exchange): only
+        // its declared address block proves it.
+        let hops = vec![
+            hops[0].clone(),
+            hop(1, "out.forwarder.example", "89.160.20.1", IpScope::Public, "exch.recipient.example"),
+        ];
+        assert_eq!(sender_hop(&hops, &options), Some(1), "a HELO name proves nothing");
+        for block in ["89.160.20.0/24", "89.160.20.1", "::ffff:89.160.20.1", "::ffff:89.160.20.0/120"] {
+            let options = RouteOptions { receiver_domains: vec![block.into()] };
+            assert_eq!(sender_hop(&hops, &options), Some(0), "{block}");
+        }
+        for block in ["89.160.21.0/24", "2001:db8::/32", "89.160.20.0/33", "garbage/8", "::ffff:89.160.20.0/64"] {
+            let options = RouteOptions { receiver_domains: vec![block.into()] };
+            assert_eq!(sender_hop(&hops, &options), Some(1), "{block}");
+        }
+    }
+
+    #[test]
+    fn networks() {
+        let net = |t: &str| declared_network(t).unwrap_or((IpAddr::from([0u8; 4]), 0));
+        let ip = |t: &str| t.parse::<IpAddr>().unwrap_or(IpAddr::from([0u8; 4]));
+        assert!(in_network(ip("2001:db8:1::5"), net("2001:db8::/32")));
+        assert!(!in_network(ip("2001:db9::5"), net("2001:db8::/32")));
+        assert!(in_network(ip("10.1.2.3"), net("0.0.0.0/0")));
+        assert!(!in_network(ip("::1"), net("0.0.0.0/0")));
+        assert!(in_network(ip("::1"), net("::/0")));
     }
 
     /// A spammer who announces a gateway's name from an address without

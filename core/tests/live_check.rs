@@ -4,7 +4,7 @@
 use iprev_core::dns::{Question, RecordData};
 use iprev_core::helo::{HeloStatus, NotPublicKind};
 use iprev_core::iprev::{Limits, Response};
-use iprev_core::live::{LiveCheck, LiveSettings};
+use iprev_core::live::{HopScope, LiveCheck, LiveSettings};
 use iprev_core::report::{IprevResult, Report};
 use iprev_core::zone::Zone;
 use iprev_core::{AnalyzeOptions, analyze};
@@ -30,7 +30,7 @@ fn run(report: &mut Report, zone: &Zone) -> Vec<Vec<Question>> {
 /// [`run`] with other limits, and a driver's deadline that passes after
 /// `stop_after` rounds.
 fn run_with(report: &mut Report, zone: &Zone, limits: Limits, stop_after: Option<usize>) -> Vec<Vec<Question>> {
-    let mut live = LiveCheck::new(report, limits);
+    let mut live = LiveCheck::new(report, limits, HopScope::SenderSide);
     let mut rounds = Vec::new();
     while !live.is_finished() {
         if stop_after == Some(rounds.len()) {
@@ -191,7 +191,7 @@ Received: from mx.example.net (mx.example.net [IPv6:2a02:cf40::25]) by mx.exampl
 fn a_report_without_public_hops_asks_nothing() {
     let message = "Received: from a (a [10.0.0.1]) by b; Wed, 4 Jan 2023 10:00:05 +0000\n\n";
     let mut report = analyze(message.as_bytes(), "m", &AnalyzeOptions::default()).expect("report");
-    let live = LiveCheck::new(&report, Limits::default());
+    let live = LiveCheck::new(&report, Limits::default(), HopScope::SenderSide);
     assert!(live.is_finished());
     let rounds = run(&mut report, &Zone::default());
     assert!(rounds.is_empty());
@@ -300,7 +300,7 @@ fn a_hundred_public_hops_fit_the_default_budget_exactly() {
 
 /// Runs the check with `answer` deciding every response.
 fn run_answering(report: &mut Report, answer: impl Fn(&Question) -> Response) {
-    let mut live = LiveCheck::new(report, Limits::default());
+    let mut live = LiveCheck::new(report, Limits::default(), HopScope::SenderSide);
     while !live.is_finished() {
         let round: Vec<Question> = std::iter::from_fn(|| live.poll_question()).collect();
         for question in &round {
@@ -360,4 +360,80 @@ Received: from mail.example.net (mail.example.net [81.2.69.142]) by mx.example.o
         }
     });
     assert_eq!(ids, ["forward-temperror"]);
+}
+
+/// A message delivered into Microsoft 365: two of its own relays (public
+/// IPv6 addresses of Exchange Online) after the sender hop.
+const INTO_MICROSOFT: &str = "\
+Received: from DM6PR03CA0001.namprd03.prod.outlook.com (2603:10b6:5:2::1) by BN8PR04MB5234.namprd04.prod.outlook.com with Microsoft SMTP Server id 15.20.6838.25; Wed, 4 Jan 2023 10:00:07 +0000
+Received: from DM6NAM12FT011.eop-nam12.prod.protection.outlook.com (2603:10b6:5:1::1) by DM6PR03CA0001.outlook.office365.com with Microsoft SMTP Server id 15.20.6838.24 via Frontend Transport; Wed, 4 Jan 2023 10:00:06 +0000
+Received: from mail.sender.example.net (81.2.69.142) by DM6NAM12FT011.mail.protection.outlook.com (10.13.172.217) with Microsoft SMTP Server id 15.20.6838.22 via Frontend Transport; Wed, 4 Jan 2023 10:00:05 +0000
+Received: from app.sender.example.net (app.sender.example.net [81.2.69.11]) by mail.sender.example.net (Postfix) with ESMTP id A1; Wed, 4 Jan 2023 10:00:01 +0000
+
+";
+
+fn check_scope(scope: HopScope) -> (Report, Vec<Vec<Question>>) {
+    let mut report = analyze(INTO_MICROSOFT.as_bytes(), "m", &AnalyzeOptions::default()).expect("report");
+    let mut zone = Zone::default();
+    for (ip, name) in [("81.2.69.142", "mail.sender.example.net"), ("81.2.69.11", "app.sender.example.net")] {
+        zone.insert(&iprev_core::dns::reverse_name(ip.parse().expect("ip")), 60, ptr(name));
+        zone.insert(name, 60, a(ip));
+    }
+    let mut live = LiveCheck::new(&report, Limits::default(), scope);
+    let mut rounds = Vec::new();
+    while !live.is_finished() {
+        let round: Vec<Question> = std::iter::from_fn(|| live.poll_question()).collect();
+        for question in &round {
+            live.handle_answer(question, Response::Answer(zone.answer(question)));
+        }
+        rounds.push(round);
+    }
+    let settings = LiveSettings { authserv_id: "mx.test".into(), resolver: "zone".into(), advise_all_hops: false };
+    live.apply(&mut report, &settings);
+    (report, rounds)
+}
+
+#[test]
+fn the_receivers_own_hops_are_checked_only_for_all_hops() {
+    use iprev_core::report::HopRole;
+    let (report, rounds) = check_scope(HopScope::SenderSide);
+    assert_eq!(report.sender_hop, Some(1));
+    let roles: Vec<HopRole> = report.hops.iter().map(|h| h.role).collect();
+    assert_eq!(roles, [HopRole::SenderSide, HopRole::Sender, HopRole::Receiver, HopRole::Receiver]);
+    let checked: Vec<bool> = report.hops.iter().map(|h| h.iprev.is_some()).collect();
+    assert_eq!(checked, [true, true, false, false]);
+    let asked: Vec<String> = rounds.iter().flatten().map(|q| q.name.clone()).collect();
+    assert!(asked.iter().all(|name| !name.ends_with("ip6.arpa")), "asked about the receiver's relays: {asked:?}");
+    assert_eq!(report.hops[1].iprev.as_ref().map(|i| i.result), Some(IprevResult::Pass));
+
+    let (report, rounds) = check_scope(HopScope::AllPublic);
+    let checked: Vec<bool> = report.hops.iter().map(|h| h.iprev.is_some()).collect();
+    assert_eq!(checked, [true, true, true, true]);
+    assert!(rounds.iter().flatten().any(|q| q.name.ends_with("ip6.arpa")));
+    assert_eq!(report.hops[3].iprev.as_ref().map(|i| i.result), Some(IprevResult::Permerror));
+}
+
+/// A spammer without reverse DNS announces a filtering gateway's name and
+/// writes a Google hop below its own: the receiving server recorded no
+/// rDNS (`unknown`), so the HELO cannot extend the receiving side, and the
+/// spammer's own address is judged (it used to pass on Google's).
+#[test]
+fn a_gateway_helo_from_an_address_without_ptr_fails() {
+    let mut zone = Zone::default();
+    zone.insert("41.220.85.209.in-addr.arpa", 60, ptr("mail-sor-f41.google.com"));
+    zone.insert("mail-sor-f41.google.com", 60, a("209.85.220.41"));
+    for helo in ["gw1.mimecast.com", "attacker.example"] {
+        let message = format!(
+            "Received: from {helo} (unknown [89.160.20.66]) by mx.recipient.example (Postfix) with ESMTP id Q1; Wed, 4 Jan 2023 10:00:05 +0000\n\
+             Received: from mail-sor-f41.google.com (mail-sor-f41.google.com [209.85.220.41]) by gw1.mimecast.com with ESMTPS id Q0; Wed, 4 Jan 2023 10:00:01 +0000\n\n"
+        );
+        let mut report = analyze(message.as_bytes(), "m", &AnalyzeOptions::default()).expect("report");
+        run(&mut report, &zone);
+        assert_eq!(report.sender_hop, Some(1), "{helo}");
+        let verdict = report.hops[1].iprev.as_ref().map(|i| i.result);
+        assert_eq!(verdict, Some(IprevResult::Permerror), "{helo}");
+        assert!(
+            report.authres.as_deref().is_some_and(|line| line.contains("iprev=permerror policy.iprev=89.160.20.66"))
+        );
+    }
 }

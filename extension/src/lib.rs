@@ -18,7 +18,7 @@ mod types;
 
 use error::{BridgeError, Kind};
 use iprev_core::dns::Question;
-use iprev_core::live::{LiveCheck, LiveSettings};
+use iprev_core::live::{HopScope, LiveCheck, LiveSettings};
 use iprev_core::report::Report;
 use iprev_core::route::RouteOptions;
 use iprev_core::{AnalyzeOptions, mbox};
@@ -71,7 +71,8 @@ pub async fn check(
     let options = Options::from_js(&options)?;
     let mut report = offline_report(&input, &options)?;
     let resolvers = options.resolvers.join(" ");
-    let mut live = LiveCheck::new(&report, options.limits());
+    let scope = if options.all_hops { HopScope::AllPublic } else { HopScope::SenderSide };
+    let mut live = LiveCheck::new(&report, options.limits(), scope);
     let mut unreachable = 0usize;
     let mut fetched = 0usize;
     // The message's total deadline (limits::MESSAGE_DEADLINE_MS by default):

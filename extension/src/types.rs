@@ -26,6 +26,10 @@ export interface CheckOptions {
 
 export interface BridgeError { kind: "input" | "options" | "internal"; message: string; }
 
+export type HopRole = "sender_side" | "sender" | "receiver" | "retrieval";
+export interface ProviderRef { id: string; name: string; }
+export interface ReceiverStatement { ip: string; field: string; form: string; hop: number | null; }
+
 export interface Tls { version: string | null; cipher: string | null; }
 export interface Mta { id: string; name: string; version: string | null; }
 
@@ -81,6 +85,8 @@ export interface Hop {
   delay_s: number | null;
   ip_scope: IpScopeName | null;
   mta: Mta | null;
+  role: HopRole;
+  relay_of: ProviderRef | null;
   iprev: HopIprev | null;
   notes: string[];
   raw: string;
@@ -115,6 +121,7 @@ export interface Report {
   date: string | null;
   hops: Hop[];
   sender_hop: number | null;
+  receiver_statement: ReceiverStatement | null;
   authentication_results: AuthResults[];
   received_spf: ReceivedSpf[];
   notes: string[];

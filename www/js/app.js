@@ -34,6 +34,7 @@ const messagesBox = byId('messages', HTMLElement);
 const reportBox = byId('report', HTMLElement);
 const customUrl = byId('custom-url', HTMLInputElement);
 const timeoutInput = byId('timeout', HTMLInputElement);
+const allHopsBox = byId('all-hops', HTMLInputElement);
 const settingsError = byId('settings-error', HTMLElement);
 
 let settings = settingsStore.load(localStorage);
@@ -51,6 +52,7 @@ function showSettings() {
   }
   customUrl.value = settings.customUrl;
   timeoutInput.value = String(settings.timeoutSeconds);
+  allHopsBox.checked = settings.allHops;
 }
 
 function readSettings() {
@@ -60,6 +62,7 @@ function readSettings() {
     resolver: value === 'google' || value === 'quad9' || value === 'custom' ? value : 'cloudflare',
     customUrl: customUrl.value.trim(),
     timeoutSeconds: Math.min(60, Math.max(1, Number(timeoutInput.value) || 5)),
+    allHops: allHopsBox.checked,
   };
   const problem = settings.resolver === 'custom' ? settingsStore.urlProblem(settings.customUrl) : null;
   settingsError.textContent = problem ? `Custom resolver: ${problem}.` : '';
@@ -73,7 +76,7 @@ function readSettings() {
  */
 function options(source) {
   const url = settingsStore.resolverUrl(settings) ?? settingsStore.PRESETS.cloudflare;
-  return { resolvers: [url], timeoutMs: settings.timeoutSeconds * 1000, source };
+  return { resolvers: [url], timeoutMs: settings.timeoutSeconds * 1000, allHops: settings.allHops, source };
 }
 
 /**
@@ -83,7 +86,7 @@ function options(source) {
  */
 function show(report, state) {
   clear(reportBox);
-  reportBox.append(renderReport(report, state));
+  reportBox.append(renderReport(report, { ...state, allHops: settings.allHops }));
 }
 
 /**
@@ -212,7 +215,7 @@ async function main() {
     const file = event.dataTransfer?.files?.[0];
     if (file) void readFile(file);
   });
-  for (const element of document.querySelectorAll('input[name="resolver"], #custom-url, #timeout')) {
+  for (const element of document.querySelectorAll('input[name="resolver"], #custom-url, #timeout, #all-hops')) {
     element.addEventListener('change', readSettings);
   }
 }

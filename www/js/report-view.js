@@ -2,9 +2,10 @@
 // The report component: one function from a report object to DOM. Used by
 // the web page, the extension's popup and its in-page panel alike.
 //
-// Contract for scripts and tests: every hop row carries data-hop-index and
-// data-ip and, once checked, data-iprev-result; the verdict banner carries
-// data-sender-result (pass, fail, temperror, permerror, unchecked, none).
+// Contract for scripts and tests: every hop row carries data-hop-index,
+// data-ip, data-role (sender_side, sender, receiver, retrieval) and, once
+// checked, data-iprev-result; the verdict banner carries data-sender-result
+// (pass, fail, temperror, permerror, unchecked, none).
 
 import { h, copyButton } from './dom.js';
 import { t } from './i18n.js';
@@ -13,6 +14,22 @@ import { t } from './i18n.js';
 /** @typedef {import('../pkg/iprev_extension.js').Hop} Hop */
 /** @typedef {import('../pkg/iprev_extension.js').HopIprev} HopIprev */
 /** @typedef {import('../pkg/iprev_extension.js').Advice} Advice */
+
+const ROLE_KEY = { sender_side: 'roleSenderSide', sender: 'roleSender', receiver: 'roleReceiver', retrieval: 'roleRetrieval' };
+
+/**
+ * Why a hop is not checked unless every hop is asked for: the receiving
+ * side's own servers, a retrieval, a provider's internal relay (the core's
+ * `HopScope::includes`, live.rs). Null when the hop is checked by default.
+ * @param {Hop} hop
+ * @returns {string | null}
+ */
+function ownHop(hop) {
+  if (hop.role === 'receiver') return t('ownHopReceiver');
+  if (hop.role === 'retrieval') return t('ownHopRetrieval');
+  if (hop.role === 'sender_side' && hop.relay_of) return t('ownHopRelay', hop.relay_of.name);
+  return null;
+}
 
 const RESULT_KEY = { pass: 'resultPass', fail: 'resultFail', permerror: 'resultPermerror', temperror: 'resultTemperror' };
 
@@ -45,10 +62,11 @@ function clientText(hop) {
 /**
  * @param {HopIprev | null} iprev
  * @param {boolean} checking
+ * @param {string | null} [why] why the hop is not checked
  */
-function badge(iprev, checking) {
+function badge(iprev, checking, why = null) {
   if (iprev) return h('span', { className: `badge ${iprev.result}`, text: iprev.result });
-  return h('span', { className: 'badge none', text: checking ? '…' : '–' });
+  return h('span', { className: 'badge none', text: checking ? '…' : '–', attrs: why ? { title: t('notCheckedOwnHop', why) } : {} });
 }
 
 /**
@@ -58,9 +76,10 @@ function badge(iprev, checking) {
 function verdictBanner(report, state) {
   const hop = report.sender_hop === null ? null : report.hops[report.sender_hop];
   if (!hop) {
+    const inside = report.hops.some((other) => other.ip_scope === 'public');
     return h('div', { className: 'verdict none', dataset: { senderResult: 'none' } }, [
       h('strong', { text: t('noSenderHop') }),
-      t('noSenderHopDetail'),
+      t(inside ? 'noSenderHopInside' : 'noSenderHopDetail'),
     ]);
   }
   const client = hop.from_rdns || hop.from_helo || '?';
@@ -79,6 +98,18 @@ function verdictBanner(report, state) {
     h('strong', { text: t(RESULT_KEY[result]) }),
     h('div', { className: 'verdict-where', text: where }),
     h('div', { className: 'verdict-reason', text: hop.iprev.reason }),
+  ]);
+}
+
+/**
+ * The client address the receiver itself wrote down, under the banner.
+ * @param {Report} report
+ */
+function statementLine(report) {
+  const statement = report.receiver_statement;
+  if (!statement) return null;
+  return h('p', { className: 'receiver-statement', dataset: { statedIp: statement.ip } }, [
+    t('receiverJudged', statement.ip, statement.field, statement.form),
   ]);
 }
 
@@ -127,10 +158,10 @@ function detailRow(hop, columns) {
 
 /**
  * @param {Report} report
- * @param {{checking: boolean}} state
+ * @param {{checking: boolean, allHops: boolean}} state
  */
 function hopTable(report, state) {
-  const headings = ['colHop', 'colDelay', 'colClient', 'colAddress', 'colScope', 'colIprev', 'colBy', 'colSoftware', 'colTls'].map((k) => t(k));
+  const headings = ['colHop', 'colDelay', 'colRole', 'colClient', 'colAddress', 'colScope', 'colIprev', 'colBy', 'colSoftware', 'colTls'].map((k) => t(k));
   const table = h('table', { className: 'hops' }, [
     h('caption', { text: t('hopsCaption') }),
     h('thead', {}, [h('tr', {}, headings.map((text) => h('th', { text, attrs: { scope: 'col' } })))]),
@@ -139,21 +170,24 @@ function hopTable(report, state) {
   for (const hop of report.hops) {
     const isSender = report.sender_hop === hop.index;
     /** @type {Record<string, string>} */
-    const dataset = { hopIndex: String(hop.index), ip: hop.from_ip ?? '' };
+    const dataset = { hopIndex: String(hop.index), ip: hop.from_ip ?? '', role: hop.role };
     if (hop.iprev) dataset.iprevResult = hop.iprev.result;
-    const checking = state.checking && hop.ip_scope === 'public';
+    const why = ownHop(hop);
+    const checking = state.checking && hop.ip_scope === 'public' && (state.allHops || !why);
     const toggle = h('button', {
       className: 'expand',
       text: String(hop.index),
       attrs: { type: 'button', 'aria-expanded': 'false', 'aria-label': t('hopExpand', hop.index) },
     });
-    const row = h('tr', { className: isSender ? 'sender' : '', dataset }, [
+    const rowClass = isSender ? 'sender' : why ? 'own' : '';
+    const row = h('tr', { className: rowClass, dataset }, [
       h('td', {}, [toggle, isSender ? h('span', { className: 'sender-mark', text: t('senderMark') }) : null]),
       h('td', { className: 'num', text: delayText(hop.delay_s) }),
+      h('td', { text: t(ROLE_KEY[hop.role] ?? 'roleReceiver') }),
       h('td', { text: clientText(hop) }),
       h('td', {}, [h('code', { text: hop.from_ip ?? '–' })]),
       h('td', { text: hop.ip_scope ?? '–' }),
-      h('td', {}, [badge(hop.iprev, checking)]),
+      h('td', {}, [badge(hop.iprev, checking, hop.ip_scope === 'public' && !state.allHops ? why : null)]),
       h('td', { text: hop.by ?? '–' }),
       h('td', { text: hop.mta?.name ?? '–' }),
       h('td', { text: hop.tls ? hop.tls.version || hop.tls.cipher || 'yes' : '–' }),
@@ -273,11 +307,11 @@ function exportButton(report) {
 /**
  * Renders a report.
  * @param {Report} report
- * @param {{checking?: boolean, offline?: boolean}} [options]
+ * @param {{checking?: boolean, offline?: boolean, allHops?: boolean}} [options]
  * @returns {HTMLElement}
  */
 export function renderReport(report, options = {}) {
-  const state = { checking: Boolean(options.checking), offline: Boolean(options.offline) };
+  const state = { checking: Boolean(options.checking), offline: Boolean(options.offline), allHops: Boolean(options.allHops) };
   const header = h('header', { className: 'report-header' }, [
     h('h3', { text: report.subject || t('noSubject') }),
     h('p', { className: 'meta' }, [
@@ -290,6 +324,7 @@ export function renderReport(report, options = {}) {
   return h('article', { className: 'report', dataset: { source: report.source } }, [
     header,
     verdictBanner(report, state),
+    statementLine(report),
     dnsFailed ? h('p', { className: 'error dns-unreachable', attrs: { role: 'alert' }, text: t('dnsUnreachable', report.dns?.resolver ?? '') }) : null,
     report.hops.length ? hopTable(report, state) : h('p', { text: t('noReceived') }),
     heloSection(report),

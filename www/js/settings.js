@@ -11,12 +11,12 @@ export const PRESETS = {
 const KEY = 'iprev.settings';
 
 /**
- * @typedef {{ resolver: 'cloudflare' | 'google' | 'quad9' | 'custom', customUrl: string, timeoutSeconds: number }} Settings
+ * @typedef {{ resolver: 'cloudflare' | 'google' | 'quad9' | 'custom', customUrl: string, timeoutSeconds: number, allHops: boolean }} Settings
  */
 
 /** @returns {Settings} */
 export function defaults() {
-  return { resolver: 'cloudflare', customUrl: '', timeoutSeconds: 5 };
+  return { resolver: 'cloudflare', customUrl: '', timeoutSeconds: 5, allHops: false };
 }
 
 /**
@@ -33,6 +33,7 @@ export function load(storage) {
     if (Number.isFinite(saved.timeoutSeconds) && saved.timeoutSeconds >= 1 && saved.timeoutSeconds <= 60) {
       settings.timeoutSeconds = saved.timeoutSeconds;
     }
+    if (typeof saved.allHops === 'boolean') settings.allHops = saved.allHops;
   } catch {
     // Unreadable: keep the defaults.
   }
