@@ -27,6 +27,13 @@ export const GMAIL_MESSAGE_ID = '1781234567890123456';
 export const GMAIL_IK = 'a1b2c3d4e5';
 
 /**
+ * Two messages of the same length with different verdicts (81.2.69.142
+ * passes, 81.2.69.145 fails), served in turn at one URL.
+ */
+export const TWINS = [sample('postfix-to-postfix.eml'), sample('postfix-to-postfix.eml').replace('[81.2.69.142]', '[81.2.69.145]')];
+let twinServed = 0;
+
+/**
  * The pages: host → handler returning {type, body} or null.
  * @type {Record<string, (url: URL) => {type: string, body: string} | null>}
  */
@@ -74,10 +81,14 @@ setTimeout(() => {
 }, 300);
 </script></body></html>`,
   }),
-  'mail.yahoo.com': (url) =>
-    url.pathname.endsWith('/content/rawplaintext')
-      ? { type: 'text/plain; charset=utf-8', body: sample('postfix-to-postfix.eml') }
-      : { type: 'text/html', body: '<!doctype html><title>Yahoo Mail</title><p>Inbox</p>' },
+  'mail.yahoo.com': (url) => {
+    if (url.pathname.endsWith('/content/rawplaintext')) {
+      // "View raw message"; the message @.id==AKtwin is a different one at each visit.
+      const body = url.pathname.includes('/messages/@.id==AKtwin/') ? TWINS[twinServed++ % 2] : sample('postfix-to-postfix.eml');
+      return { type: 'text/plain; charset=utf-8', body };
+    }
+    return { type: 'text/html', body: '<!doctype html><title>Yahoo Mail</title><p>Inbox</p>' };
+  },
   'mail.proton.me': () => ({
     // "View headers": a <dialog> holding the headers of a message whose relay has a hostile PTR name.
     type: 'text/html; charset=utf-8',

@@ -10,7 +10,7 @@ import { ext } from './api.js';
 export const MAX_SOURCE_CHARS = 4 * 1024 * 1024;
 
 /**
- * @typedef {{ type: 'iprev:check', raw: string, source: string, key: string }} CheckRequest
+ * @typedef {{ type: 'iprev:check', raw: string, source: string }} CheckRequest
  * @typedef {{ type: 'iprev:getSource' }} SourceRequest
  * @typedef {{ type: 'iprev:showReport', report: object }} ShowRequest
  * @typedef {CheckRequest | SourceRequest | ShowRequest} Request
@@ -60,7 +60,7 @@ function isText(value, max) {
 
 /** The fields of each request type, sorted. */
 const FIELDS = {
-  'iprev:check': ['key', 'raw', 'source', 'type'],
+  'iprev:check': ['raw', 'source', 'type'],
   'iprev:getSource': ['type'],
   'iprev:showReport': ['report', 'type'],
 };
@@ -99,7 +99,6 @@ export function validate(message) {
     case 'iprev:check':
       if (!isText(m.raw, MAX_SOURCE_CHARS)) return { error: `malformed ${type} message: raw must be a string of at most ${MAX_SOURCE_CHARS} characters` };
       if (!isText(m.source, 2048)) return { error: `malformed ${type} message: source must be a string of at most 2048 characters` };
-      if (!isText(m.key, 2048)) return { error: `malformed ${type} message: key must be a string of at most 2048 characters` };
       return { request: /** @type {CheckRequest} */ (m) };
     case 'iprev:showReport':
       if (!m.report || typeof m.report !== 'object') return { error: `malformed ${type} message: report must be an object` };
@@ -122,5 +121,5 @@ export function parse(message) {
 /**
  * @typedef {{ ok: true, report: import('../pkg/iprev_extension.js').Report }
  *   | { ok: false, error: string }} CheckReply
- * @typedef {{ raw: string, source: string, key: string } | { error: string }} SourceReply
+ * @typedef {{ raw: string, source: string } | { error: string }} SourceReply
  */

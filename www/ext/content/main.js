@@ -33,7 +33,7 @@ async function checkInto(anchor, getSource) {
     return;
   }
   /** @type {import('../messages.js').CheckReply | undefined} */
-  const reply = await ext.runtime.sendMessage({ type: 'iprev:check', raw: found.raw, source: found.source, key: found.key });
+  const reply = await ext.runtime.sendMessage({ type: 'iprev:check', raw: found.raw, source: found.source });
   if (reply?.ok) panel.show(reply.report);
   else panel.message(t('errorPrefix', reply?.error ?? 'no answer'));
 }

@@ -74,15 +74,14 @@ async function fetchOriginal(id) {
   const page = new DOMParser().parseFromString(await response.text(), 'text/html');
   const raw = page.querySelector(RAW)?.textContent;
   if (!raw) return { error: t('gmailFetchFailed', 'no raw message in the page') };
-  return { raw, source: 'Gmail', key: `gmail:${id}` };
+  return { raw, source: 'Gmail' };
 }
 
 /** @returns {Promise<Source>} */
 async function source() {
   if (isShowOriginal()) {
     const raw = document.querySelector(RAW)?.textContent;
-    const id = new URLSearchParams(location.search).get('permmsgid') ?? location.href;
-    return raw ? { raw, source: 'Gmail', key: `gmail:${id.replace(/^msg-f:/, '')}` } : { error: t('gmailOpenShowOriginal') };
+    return raw ? { raw, source: 'Gmail' } : { error: t('gmailOpenShowOriginal') };
   }
   const messages = document.querySelectorAll(MESSAGE);
   const last = messages[messages.length - 1];

@@ -5,7 +5,7 @@
 import { findHeaderElement, findHeaderText } from '../detect.js';
 
 /**
- * @typedef {{ raw: string, source: string, key: string } | { error: string }} Source
+ * @typedef {{ raw: string, source: string } | { error: string }} Source
  * @typedef {{
  *   name: string,
  *   hosts: string[],
@@ -31,7 +31,7 @@ export function sourceViewAdapter(spec) {
     const scope = container();
     const text = scope ? findHeaderText(scopedDocument(scope)) : null;
     if (text === null) return { error: spec.missing };
-    return { raw: text, source: `${spec.name}: ${location.hostname}`, key: `${location.href}#${text.length}` };
+    return { raw: text, source: `${spec.name}: ${location.hostname}` };
   }
   return {
     name: spec.name,
