@@ -12,8 +12,7 @@ export const MAX_SOURCE_CHARS = 4 * 1024 * 1024;
 /**
  * @typedef {{ type: 'iprev:check', raw: string, source: string }} CheckRequest
  * @typedef {{ type: 'iprev:getSource' }} SourceRequest
- * @typedef {{ type: 'iprev:showReport', report: object }} ShowRequest
- * @typedef {CheckRequest | SourceRequest | ShowRequest} Request
+ * @typedef {CheckRequest | SourceRequest} Request
  */
 
 /**
@@ -58,11 +57,14 @@ function isText(value, max) {
   return typeof value === 'string' && value.length <= max;
 }
 
-/** The fields of each request type, sorted. */
+/**
+ * The fields of each request type, sorted: `iprev:check` (content script or
+ * popup → background) and `iprev:getSource` (popup → content script). There
+ * is no other: an unknown type is refused, never passed on unhandled.
+ */
 const FIELDS = {
   'iprev:check': ['raw', 'source', 'type'],
   'iprev:getSource': ['type'],
-  'iprev:showReport': ['report', 'type'],
 };
 
 /**
@@ -100,9 +102,6 @@ export function validate(message) {
       if (!isText(m.raw, MAX_SOURCE_CHARS)) return { error: `malformed ${type} message: raw must be a string of at most ${MAX_SOURCE_CHARS} characters` };
       if (!isText(m.source, 2048)) return { error: `malformed ${type} message: source must be a string of at most 2048 characters` };
       return { request: /** @type {CheckRequest} */ (m) };
-    case 'iprev:showReport':
-      if (!m.report || typeof m.report !== 'object') return { error: `malformed ${type} message: report must be an object` };
-      return { request: /** @type {ShowRequest} */ (m) };
     default:
       return { request: { type: 'iprev:getSource' } };
   }
