@@ -3,11 +3,12 @@
 // default resolver (cloudflare-dns.com) mapped to the DoH test server: the
 // real match patterns, host permissions and content scripts at work.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ARTIFACTS, ROOT, launchWithExtensions, panelVerdict, startDoh } from './helpers.mjs';
-import { GMAIL_IK, GMAIL_MESSAGE_ID, sample, startWebmail } from './webmail.mjs';
+import { GMAIL_IK, GMAIL_MESSAGE_ID, TWINS, sample, startWebmail } from './webmail.mjs';
 import { findHeaderText } from '../../www/ext/content/detect.js';
 
 const HOSTS = ['mail.google.com', 'outlook.office.com', 'mail.yahoo.com', 'app.fastmail.com', 'mail.proton.me', 'webmail.example-hosting.net'];
@@ -120,6 +121,143 @@ test('Yahoo raw message and Fastmail raw view (plain-text documents)', async () 
   await fastmail.close();
 });
 
+test('two different messages shown at the same URL each get their own report', async () => {
+  // Same URL, same length, different relays: the report belongs to the source, not to the page.
+  assert.equal(TWINS[0].length, TWINS[1].length);
+  const url = 'https://mail.yahoo.com/ws/v3/mailboxes/@.id==VjN-abc/messages/@.id==AKtwin/content/rawplaintext?appId=YMailNorrin';
+  const results = [];
+  for (let i = 0; i < 2; i++) {
+    const page = await context.newPage();
+    await page.goto(url);
+    const panel = await panelVerdict(context, page);
+    results.push(`${panel.result} ${panel.elements.find((e) => e.attrs['data-hop-index'] === '1')?.attrs['data-ip']}`);
+    await page.close();
+  }
+  assert.deepEqual(results, ['pass 81.2.69.142', 'fail 81.2.69.145']);
+});
+
+/**
+ * A message of about 400 KB whose report is about 430 KB: 99 internal
+ * relays with long comments above a public sender hop (81.2.69.142, passes).
+ * @param {number} i makes each message different
+ */
+function largeMessage(i) {
+  const pad = 'x'.repeat(3900);
+  const internal = Array.from(
+    { length: 99 },
+    (_, j) => `Received: from relay${j}.example.org (relay${j}.example.org [10.0.${j}.1]) (note ${pad})\n\tby relay${j + 1}.example.org with ESMTP id M${i}H${j};\n\tWed, 4 Jan 2023 10:11:13 +0100`,
+  );
+  return [
+    ...internal,
+    'Received: from mail.example.net (mail.example.net [81.2.69.142])\n\tby relay0.example.org (Postfix) with ESMTPS id 4Nn2Lp3hGQz9sWb;\n\tWed, 4 Jan 2023 10:11:12 +0100',
+    `Subject: large message ${i}`,
+    '',
+    'body',
+  ].join('\n');
+}
+
+/** The cache key of a message source: its SHA-256. @param {string} text */
+const contentKey = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/**
+ * Pastes a message into the popup and checks it; returns what the popup
+ * then says and shows.
+ * @param {import('playwright-core').Page} popup
+ * @param {string} text
+ */
+async function pasteCheck(popup, text) {
+  await popup.evaluate(() => {
+    /** @type {HTMLElement} */ (document.getElementById('status')).textContent = 'waiting';
+    document.getElementById('report')?.replaceChildren();
+  });
+  // As pasted (playwright's fill types 400 KB slowly).
+  await popup.$eval('#paste', (area, value) => {
+    /** @type {HTMLTextAreaElement} */ (area).value = value;
+  }, text);
+  await popup.click('#check');
+  await popup.waitForFunction(() => {
+    const said = document.getElementById('status')?.textContent ?? '';
+    return said !== 'waiting' && !said.endsWith('…');
+  });
+  const result = await popup.$eval('[data-sender-result]', (e) => e.getAttribute('data-sender-result')).catch(() => null);
+  return `${result} ${await popup.textContent('#status')}`.trim();
+}
+
+/** What storage.session holds: its keys and the bytes in use. */
+function sessionStorage() {
+  return worker.evaluate(async () => ({
+    keys: Object.keys(await chrome.storage.session.get(null)),
+    bytes: await chrome.storage.session.getBytesInUse(null),
+  }));
+}
+
+test('session storage: past its quota, checks keep working and the oldest reports are evicted', async (t) => {
+  await worker.evaluate(() => chrome.storage.session.clear());
+  const popup = await context.newPage();
+  await popup.goto(`chrome-extension://${extensionId}/ext/popup.html?tab=999999999`);
+  await popup.waitForFunction(() => /** @type {HTMLDetailsElement} */ (document.getElementById('manual')).open);
+  // 32 reports of about 430 KB: 14 MB, more than Chrome's 10 MiB quota for storage.session.
+  const count = 32;
+  const outcomes = [];
+  for (let i = 0; i < count; i++) outcomes.push(await pasteCheck(popup, largeMessage(i)));
+  assert.deepEqual(outcomes, Array(count).fill('pass'));
+  const held = await sessionStorage();
+  const reports = held.keys.filter((key) => key.startsWith('report:'));
+  assert.ok(held.bytes <= 4 * 1024 * 1024 + 16 * 1024, `${held.bytes} bytes in storage.session`);
+  assert.ok(reports.length >= 5 && reports.length <= 10, `${reports.length} reports kept`);
+  t.diagnostic(`after ${count} checks: ${reports.length} reports kept, ${held.bytes} bytes in storage.session`);
+  assert.ok(!reports.includes(`report:${contentKey(largeMessage(0))}`), 'the oldest report is still there');
+  assert.ok(reports.includes(`report:${contentKey(largeMessage(count - 1))}`), 'the newest report is not there');
+
+  // Storage filled to its quota by something else: a failure to store is a cache miss, not a failed check.
+  const filled = await worker.evaluate(async () => {
+    const chunk = 'f'.repeat(256 * 1024);
+    for (let i = 0; i < 64; i++) {
+      try {
+        await chrome.storage.session.set({ [`filler:${i}`]: chunk });
+      } catch (error) {
+        return String(error instanceof Error ? error.message : error);
+      }
+    }
+    return 'never full';
+  });
+  assert.match(filled, /quota/i);
+  assert.equal(await pasteCheck(popup, largeMessage(count)), 'pass', 'a new message, with storage full');
+  assert.equal(await pasteCheck(popup, largeMessage(count - 1)), 'pass', 'a cached message, with storage full');
+  await worker.evaluate(async () => {
+    const fillers = Object.keys(await chrome.storage.session.get(null)).filter((key) => key.startsWith('filler:'));
+    await chrome.storage.session.remove(fillers);
+  });
+  await popup.close();
+  await worker.evaluate(() => chrome.storage.session.clear());
+});
+
+test('session storage: at most 100 reports, the least recently used evicted first', async () => {
+  await worker.evaluate(() => chrome.storage.session.clear());
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/ext/popup.html?tab=999999999`);
+  // Small messages with internal relays only: no DNS, each its own report.
+  const small = (/** @type {number} */ i) => `Received: from a.example.org (a.example.org [10.1.2.3]) by b.example.org with ESMTP id S${i}; Wed, 4 Jan 2023 10:11:13 +0100\nSubject: ${i}\n\nbody\n`;
+  const send = (/** @type {number[]} */ numbers) =>
+    page.evaluate(async (raws) => {
+      const out = [];
+      for (const raw of raws) out.push((await chrome.runtime.sendMessage({ type: 'iprev:check', raw, source: 'test' })).ok);
+      return out;
+    }, numbers.map(small));
+  const range = (/** @type {number} */ from, /** @type {number} */ to) => Array.from({ length: to - from }, (_, i) => from + i);
+  assert.deepEqual(await send(range(0, 100)), Array(100).fill(true));
+  // Message 0 is used again (a cache hit): it becomes the most recently used.
+  assert.deepEqual(await send([0]), [true]);
+  assert.deepEqual(await send(range(100, 105)), Array(5).fill(true));
+  const keys = (await sessionStorage()).keys.filter((key) => key.startsWith('report:'));
+  assert.equal(keys.length, 100);
+  const kept = (/** @type {number} */ i) => keys.includes(`report:${contentKey(small(i))}`);
+  assert.deepEqual(range(0, 7).map(kept), [true, false, false, false, false, false, true]);
+  assert.ok(kept(104));
+  await page.close();
+  await worker.evaluate(() => chrome.storage.session.clear());
+});
+
 test('context menu: the selected headers are checked and the report opens in a tab', async () => {
   const page = await context.newPage();
   const url = 'https://mail.yahoo.com/ws/v3/mailboxes/@.id==VjN-abc/messages/@.id==AKm9/content/rawplaintext?appId=YMailNorrin';
@@ -137,7 +275,7 @@ test('context menu: the selected headers are checked and the report opens in a t
   );
   const report = await opened;
   await report.waitForSelector('[data-sender-result="pass"]');
-  assert.match(report.url(), /\/ext\/popup\.html\?key=selection/);
+  assert.match(report.url(), /\/ext\/popup\.html\?key=[0-9a-f]{64}$/);
   await report.close();
   await page.close();
 });

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ESLint } from 'eslint';
 import { ARTIFACTS, ROOT, launchWithExtensions, assertOnlyDnsNames, panelVerdict, parseLogLine, startDoh } from './helpers.mjs';
@@ -100,7 +100,7 @@ test('messages: web pages and other extensions cannot reach the background; a ma
   const manifest = JSON.parse(readFileSync(join(ROOT, 'dist', 'chrome', 'manifest.json'), 'utf8'));
   assert.equal(manifest.externally_connectable, undefined, 'no externally_connectable: no web page may message the extension');
   const before = doh.log().length;
-  const message = { type: 'iprev:check', raw: sample('postfix-to-postfix.eml'), source: 'forged', key: 'forged' };
+  const message = { type: 'iprev:check', raw: sample('postfix-to-postfix.eml'), source: 'forged' };
 
   // A web page (one the content scripts run on): no messaging API toward the extension.
   const page = await context.newPage();
@@ -140,12 +140,15 @@ test('messages: web pages and other extensions cannot reach the background; a ma
       ['iprev:check'],
       null,
       { type: 'iprev:nope' },
-      { type: 'iprev:check', raw, source: 'options' },
-      { type: 'iprev:check', raw, source: 'options', key: 'k1', resolvers: ['https://dns.evil.example/dns-query'] },
-      { type: 'iprev:check', raw: 42, source: 'options', key: 'k2' },
-      { type: 'iprev:check', raw: 'x'.repeat(4 * 1024 * 1024 + 1), source: 'options', key: 'k3' },
-      { type: 'iprev:check', raw, source: 'options', key: 'k'.repeat(2049) },
+      { type: 'iprev:check', raw },
+      { type: 'iprev:check', raw, source: 'options', resolvers: ['https://dns.evil.example/dns-query'] },
+      { type: 'iprev:check', raw, source: 'options', key: 'page-address' },
+      { type: 'iprev:check', raw: 42, source: 'options' },
+      { type: 'iprev:check', raw: 'x'.repeat(4 * 1024 * 1024 + 1), source: 'options' },
+      { type: 'iprev:check', raw, source: 's'.repeat(2049) },
       { type: 'iprev:getSource' },
+      // A type that once passed validation with nothing to handle it.
+      { type: 'iprev:showReport', report: { hops: [] } },
     ];
     const out = [];
     for (const message of cases) {
@@ -162,17 +165,18 @@ test('messages: web pages and other extensions cannot reach the background; a ma
     { ok: false, error: 'malformed message: expected an object, got an array' },
     { ok: false, error: 'malformed message: expected an object, got null' },
     { ok: false, error: 'malformed message: unknown type "iprev:nope"' },
-    { ok: false, error: 'malformed iprev:check message: missing field "key"' },
+    { ok: false, error: 'malformed iprev:check message: missing field "source"' },
     { ok: false, error: 'malformed iprev:check message: unexpected field "resolvers"' },
+    { ok: false, error: 'malformed iprev:check message: unexpected field "key"' },
     { ok: false, error: 'malformed iprev:check message: raw must be a string of at most 4194304 characters' },
     { ok: false, error: 'malformed iprev:check message: raw must be a string of at most 4194304 characters' },
-    { ok: false, error: 'malformed iprev:check message: key must be a string of at most 2048 characters' },
+    { ok: false, error: 'malformed iprev:check message: source must be a string of at most 2048 characters' },
     { ok: false, error: 'iprev:getSource is for a content script, not the background' },
+    { ok: false, error: 'malformed message: unknown type "iprev:showReport"' },
   ]);
   await pause(300);
   assert.deepEqual(doh.log().slice(before), [], 'a refused or malformed message made a DNS query');
-  const stored = await worker.evaluate(async () => Object.keys(await chrome.storage.session.get(null)));
-  assert.deepEqual(stored.filter((key) => /forged|k1|k2|k3/.test(key)), []);
+  assert.deepEqual(await worker.evaluate(async () => Object.keys(await chrome.storage.session.get(null))), [], 'a refused message left a report');
 
   // The sender check itself, with forged senders.
   const verdicts = await options.evaluate(async (url) => {
@@ -204,7 +208,7 @@ test('messages: web pages and other extensions cannot reach the background; a ma
   // A well-formed request from the extension's own page is checked.
   const reply = await options.evaluate(
     (message) => chrome.runtime.sendMessage(message),
-    { type: 'iprev:check', raw: sample('postfix-to-postfix.eml'), source: 'options', key: `own-page-${Date.now()}` },
+    { type: 'iprev:check', raw: sample('postfix-to-postfix.eml'), source: 'options' },
   );
   assert.equal(reply.ok, true);
   assert.equal(reply.report.hops[reply.report.sender_hop].iprev.result, 'pass');
@@ -514,6 +518,68 @@ test("CSP: extension pages run no inline script, no eval, no plugin, no foreign 
     return out;
   }, extensionId);
   assert.deepEqual(loads, { 'ext/popup.html': 'refused', 'ext/options.html': 'refused', 'pkg/iprev_extension_bg.wasm': 'refused' });
+  await web.close();
+});
+
+/**
+ * The files a module loads through static imports, itself included, as
+ * paths under www/ (the extension's root), sorted.
+ * @param {string} start a path under www/
+ */
+function importClosure(start) {
+  const found = new Set([start]);
+  const queue = [start];
+  while (queue.length) {
+    const file = /** @type {string} */ (queue.shift());
+    const text = readFileSync(join(ROOT, 'www', file), 'utf8');
+    for (const match of text.matchAll(/^\s*(?:import|export)\s(?:[^'";]*?\sfrom\s)?\s*['"](\.{1,2}\/[^'"]+)['"]/gm)) {
+      const path = relative(join(ROOT, 'www'), join(ROOT, 'www', dirname(file), match[1]));
+      if (!found.has(path)) {
+        found.add(path);
+        queue.push(path);
+      }
+    }
+  }
+  return [...found].sort();
+}
+
+test('web-accessible resources: only the modules the content scripts load, and their stylesheet', async () => {
+  // The loader (a classic content script) imports ext/content/main.js; the
+  // panel fetches css/style.css. Nothing else needs to be reachable from web pages.
+  const needed = [...importClosure('ext/content/main.js'), 'css/style.css'].sort();
+  assert.ok(needed.includes('js/report-view.js') && needed.includes('ext/content/adapters/gmail.js'), needed.join(' '));
+  for (const build of ['chrome', 'firefox']) {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'dist', build, 'manifest.json'), 'utf8'));
+    const exposed = manifest.web_accessible_resources.flatMap((/** @type {{resources: string[]}} */ entry) => entry.resources);
+    assert.deepEqual([...exposed].sort(), needed, `dist/${build}: web_accessible_resources`);
+  }
+  // From a webmail page: the content script's modules load, the rest do not.
+  const web = await context.newPage();
+  await web.goto('https://mail.yahoo.com/');
+  const paths = ['ext/content/main.js', 'js/report-view.js', 'css/style.css', 'ext/background.js', 'ext/popup.js', 'ext/options.js', 'js/app.js', 'ext/content/loader.js', 'ext/content/adapters/roundcube.js', 'ext/i18n-dom.js'];
+  const loads = await web.evaluate(async ({ id, paths }) => {
+    /** @type {Record<string, string>} */
+    const out = {};
+    for (const path of paths) {
+      out[path] = await fetch(`chrome-extension://${id}/${path}`).then(
+        (r) => `loaded ${r.status}`,
+        () => 'refused',
+      );
+    }
+    return out;
+  }, { id: extensionId, paths });
+  assert.deepEqual(loads, {
+    'ext/content/main.js': 'loaded 200',
+    'js/report-view.js': 'loaded 200',
+    'css/style.css': 'loaded 200',
+    'ext/background.js': 'refused',
+    'ext/popup.js': 'refused',
+    'ext/options.js': 'refused',
+    'js/app.js': 'refused',
+    'ext/content/loader.js': 'refused',
+    'ext/content/adapters/roundcube.js': 'refused',
+    'ext/i18n-dom.js': 'refused',
+  });
   await web.close();
 });
 

@@ -2,14 +2,15 @@
 // The extension's background (Chrome: a module service worker; Firefox: a
 // module background script). It alone runs checks: the WebAssembly core,
 // the DNS-over-HTTPS requests (its host permissions cover the built-in
-// resolvers), the per-message cache in storage.session, the toolbar badge
-// and the context menu.
+// resolvers), the bounded cache of reports in storage.session
+// (report-cache.js), the toolbar badge and the context menu.
 
 import init, { check } from '../pkg/iprev_extension.js';
 import { ext } from './api.js';
 import { fromThisExtension, validate } from './messages.js';
 import { load as loadPrefs, resolverUrl } from './prefs.js';
 import { findHeaderText } from './content/detect.js';
+import { cached, contentKey, store } from './report-cache.js';
 
 const MENU_ID = 'iprev-check-selection';
 
@@ -20,11 +21,6 @@ let ready = /** @type {Promise<unknown> | null} */ (null);
 function wasm() {
   ready ??= init({ module_or_path: ext.runtime.getURL('pkg/iprev_extension_bg.wasm') });
   return ready;
-}
-
-/** @param {string} key */
-function cacheKey(key) {
-  return `report:${key}`;
 }
 
 const BADGE = {
@@ -54,18 +50,29 @@ async function setBadge(tabId, report) {
 }
 
 /**
- * Checks a message (or returns the cached report for its key).
- * @param {string} raw
- * @param {string} source
- * @param {string} key identifies the message (Message-ID, URL...) for the cache
- * @param {number} [tabId]
- * @returns {Promise<Report>}
+ * True when the sender verdict is a temporary failure.
+ * @param {Report} report
  */
-export async function runCheck(raw, source, key, tabId) {
-  const stored = /** @type {Report | undefined} */ ((await ext.storage.session.get(cacheKey(key)))[cacheKey(key)]);
+function temporary(report) {
+  const hop = report.sender_hop === null ? null : report.hops[report.sender_hop];
+  return hop?.iprev?.result === 'temperror';
+}
+
+/**
+ * Checks a message, or returns the report cached for the same source (found
+ * by its SHA-256, whatever page it came from). The report is cached unless
+ * it ends in a temporary failure; storage that fails is a cache miss.
+ * @param {string} raw
+ * @param {string} source where the message came from, for the report
+ * @param {number} [tabId]
+ * @returns {Promise<{report: Report, key: string}>}
+ */
+export async function runCheck(raw, source, tabId) {
+  const key = await contentKey(raw);
+  const stored = await cached(key);
   if (stored) {
     await setBadge(tabId, stored);
-    return stored;
+    return { report: { ...stored, source }, key };
   }
   await wasm();
   const prefs = await loadPrefs();
@@ -77,10 +84,9 @@ export async function runCheck(raw, source, key, tabId) {
     })
   );
   // Keep only finished verdicts: a temporary failure is worth a retry.
-  const hop = report.sender_hop === null ? null : report.hops[report.sender_hop];
-  if (hop?.iprev?.result !== 'temperror') await ext.storage.session.set({ [cacheKey(key)]: report });
+  if (!temporary(report)) await store(key, report);
   await setBadge(tabId, report);
-  return report;
+  return { report, key };
 }
 
 ext.runtime.onMessage.addListener((message, sender, reply) => {
@@ -96,8 +102,8 @@ ext.runtime.onMessage.addListener((message, sender, reply) => {
     reply({ ok: false, error: `${request.type} is for a content script, not the background` });
     return false;
   }
-  runCheck(request.raw, request.source, request.key, sender.tab?.id)
-    .then((report) => reply({ ok: true, report }))
+  runCheck(request.raw, request.source, sender.tab?.id)
+    .then(({ report }) => reply({ ok: true, report }))
     .catch((error) => reply({ ok: false, error: String(error?.message ?? error) }));
   return true;
 });
@@ -121,9 +127,15 @@ export async function checkSelection(info, tab) {
       // A page scripts cannot run in: keep the menu's own text.
     }
   }
-  const key = `selection:${tab?.id ?? 'none'}:${Date.now()}`;
-  const report = await runCheck(text, 'selection', key, tab?.id);
-  await ext.storage.session.set({ [cacheKey(key)]: report });
+  const checked = await runCheck(text, 'selection', tab?.id);
+  // The tab reads the report from the cache, where runCheck put a finished
+  // verdict; a temporary failure goes there under a key of its own, so that
+  // the next check of the same source asks DNS again.
+  let key = checked.key;
+  if (temporary(checked.report)) {
+    key = `${key}-${Date.now()}`;
+    await store(key, checked.report);
+  }
   await ext.tabs.create({ url: ext.runtime.getURL(`ext/popup.html?key=${encodeURIComponent(key)}`) });
 }
 

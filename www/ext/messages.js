@@ -10,10 +10,9 @@ import { ext } from './api.js';
 export const MAX_SOURCE_CHARS = 4 * 1024 * 1024;
 
 /**
- * @typedef {{ type: 'iprev:check', raw: string, source: string, key: string }} CheckRequest
+ * @typedef {{ type: 'iprev:check', raw: string, source: string }} CheckRequest
  * @typedef {{ type: 'iprev:getSource' }} SourceRequest
- * @typedef {{ type: 'iprev:showReport', report: object }} ShowRequest
- * @typedef {CheckRequest | SourceRequest | ShowRequest} Request
+ * @typedef {CheckRequest | SourceRequest} Request
  */
 
 /**
@@ -58,11 +57,14 @@ function isText(value, max) {
   return typeof value === 'string' && value.length <= max;
 }
 
-/** The fields of each request type, sorted. */
+/**
+ * The fields of each request type, sorted: `iprev:check` (content script or
+ * popup → background) and `iprev:getSource` (popup → content script). There
+ * is no other: an unknown type is refused, never passed on unhandled.
+ */
 const FIELDS = {
-  'iprev:check': ['key', 'raw', 'source', 'type'],
+  'iprev:check': ['raw', 'source', 'type'],
   'iprev:getSource': ['type'],
-  'iprev:showReport': ['report', 'type'],
 };
 
 /**
@@ -99,11 +101,7 @@ export function validate(message) {
     case 'iprev:check':
       if (!isText(m.raw, MAX_SOURCE_CHARS)) return { error: `malformed ${type} message: raw must be a string of at most ${MAX_SOURCE_CHARS} characters` };
       if (!isText(m.source, 2048)) return { error: `malformed ${type} message: source must be a string of at most 2048 characters` };
-      if (!isText(m.key, 2048)) return { error: `malformed ${type} message: key must be a string of at most 2048 characters` };
       return { request: /** @type {CheckRequest} */ (m) };
-    case 'iprev:showReport':
-      if (!m.report || typeof m.report !== 'object') return { error: `malformed ${type} message: report must be an object` };
-      return { request: /** @type {ShowRequest} */ (m) };
     default:
       return { request: { type: 'iprev:getSource' } };
   }
@@ -122,5 +120,5 @@ export function parse(message) {
 /**
  * @typedef {{ ok: true, report: import('../pkg/iprev_extension.js').Report }
  *   | { ok: false, error: string }} CheckReply
- * @typedef {{ raw: string, source: string, key: string } | { error: string }} SourceReply
+ * @typedef {{ raw: string, source: string } | { error: string }} SourceReply
  */

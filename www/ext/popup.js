@@ -12,6 +12,7 @@ import { isRoundcubeSourceView } from './content/adapters/roundcube.js';
 import { h, clear } from '../js/dom.js';
 import { t } from '../js/i18n.js';
 import { renderReport } from '../js/report-view.js';
+import { cached } from './report-cache.js';
 
 /** @typedef {import('../pkg/iprev_extension.js').Report} Report */
 
@@ -38,12 +39,11 @@ function show(report) {
  * Has the background check a message; shows the result.
  * @param {string} raw
  * @param {string} source
- * @param {string} key
  */
-async function check(raw, source, key) {
+async function check(raw, source) {
   say(t('popupChecking'));
   /** @type {import('./messages.js').CheckReply | undefined} */
-  const reply = await ext.runtime.sendMessage({ type: 'iprev:check', raw, source, key });
+  const reply = await ext.runtime.sendMessage({ type: 'iprev:check', raw, source });
   if (reply?.ok) show(reply.report);
   else say(t('errorPrefix', reply?.error ?? 'no answer'));
 }
@@ -51,7 +51,7 @@ async function check(raw, source, key) {
 /**
  * The message shown in a tab: from its content script, else by injection.
  * @param {chrome.tabs.Tab} tab
- * @returns {Promise<{raw: string, source: string, key: string} | {error: string}>}
+ * @returns {Promise<import('./messages.js').SourceReply>}
  */
 async function sourceOf(tab) {
   if (tab.id === undefined) return { error: t('popupNothingHere') };
@@ -65,7 +65,7 @@ async function sourceOf(tab) {
     const [result] = await ext.scripting.executeScript({ target: { tabId: tab.id }, func: findHeaderText });
     if (typeof result?.result === 'string') {
       const name = isRoundcubeSourceView(tab.url ?? '') ? 'Roundcube' : new URL(tab.url ?? 'about:blank').hostname;
-      return { raw: result.result, source: name, key: `${tab.url}#${result.result.length}` };
+      return { raw: result.result, source: name };
     }
   } catch {
     // No access to this tab (a browser page, or not granted).
@@ -77,7 +77,7 @@ async function fromTab() {
   const params = new URLSearchParams(location.search);
   const key = params.get('key');
   if (key) {
-    const stored = /** @type {Report | undefined} */ ((await ext.storage.session.get(`report:${key}`))[`report:${key}`]);
+    const stored = await cached(key);
     if (stored) show(stored);
     else say(t('popupNothingHere'));
     return;
@@ -98,7 +98,7 @@ async function fromTab() {
     manual.open = true;
     return;
   }
-  await check(found.raw, found.source, found.key);
+  await check(found.raw, found.source);
 }
 
 /**
@@ -111,7 +111,7 @@ async function fromBytes(bytes, name) {
   clear(messagesBox);
   const decode = (/** @type {Uint8Array} */ part) => new TextDecoder().decode(part);
   if (!looksLikeMbox(bytes)) {
-    void check(decode(bytes), name, `${name}:${Date.now()}`);
+    void check(decode(bytes), name);
     return;
   }
   const parts = splitMbox(bytes);
@@ -119,10 +119,10 @@ async function fromBytes(bytes, name) {
   parts.forEach((_, i) => select.append(h('option', { text: t('mboxOption', i + 1, parts.length), attrs: { value: String(i) } })));
   select.addEventListener('change', () => {
     const i = Number(select.value);
-    void check(decode(parts[i]), `${name}#${i + 1}`, `${name}#${i + 1}:${Date.now()}`);
+    void check(decode(parts[i]), `${name}#${i + 1}`);
   });
   messagesBox.append(h('label', { text: t('mboxPicker', name, parts.length) }), select);
-  if (parts.length) void check(decode(parts[0]), `${name}#1`, `${name}#1:${Date.now()}`);
+  if (parts.length) void check(decode(parts[0]), `${name}#1`);
 }
 
 const ready = init({ module_or_path: ext.runtime.getURL('pkg/iprev_extension_bg.wasm') });

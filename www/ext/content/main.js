@@ -1,8 +1,10 @@
 // @ts-check
 // The content script of the supported webmails: picks the adapter for the
-// page, answers the popup's "what message is here?", and checks source views
-// (automatically, when the settings say so) or messages whose iprev button
-// was pressed, showing the report in a panel on the page.
+// page, answers the popup's "what message is here?", and checks the
+// webmail's own source view (automatically, when the settings say so) or a
+// message whose iprev button was pressed, showing the report in a panel on
+// the page. Only what an adapter recognises as the webmail's source view is
+// ever read, automatically or on a click: message bodies never are.
 
 import { ext } from '../api.js';
 import { fromThisExtension, parse } from '../messages.js';
@@ -33,7 +35,7 @@ async function checkInto(anchor, getSource) {
     return;
   }
   /** @type {import('../messages.js').CheckReply | undefined} */
-  const reply = await ext.runtime.sendMessage({ type: 'iprev:check', raw: found.raw, source: found.source, key: found.key });
+  const reply = await ext.runtime.sendMessage({ type: 'iprev:check', raw: found.raw, source: found.source });
   if (reply?.ok) panel.show(reply.report);
   else panel.message(t('errorPrefix', reply?.error ?? 'no answer'));
 }

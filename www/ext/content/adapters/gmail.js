@@ -11,8 +11,13 @@
 // - Gmail's own Show original links carry `ik`, the 10th element of the
 //   GLOBALS array its inline script defines (`var GLOBALS=[...]`); without it
 //   the same URL is tried with no `ik`.
-// When these do not hold, the adapter says so ("open the message first")
-// instead of guessing.
+// What is read: automatically, only the <pre id="raw_message_text"> of a
+// page whose URL has view=om (Gmail writes the message into it as text, so
+// the message cannot add elements to that page); on a click (the button
+// added to each message, or the toolbar), that message's own Show original,
+// fetched. The conversation's message bodies (.a3s, whatever they hold) are
+// never read. When these facts do not hold, the adapter says so ("open the
+// message first") instead of guessing.
 
 import { t } from '../../../js/i18n.js';
 
@@ -74,15 +79,14 @@ async function fetchOriginal(id) {
   const page = new DOMParser().parseFromString(await response.text(), 'text/html');
   const raw = page.querySelector(RAW)?.textContent;
   if (!raw) return { error: t('gmailFetchFailed', 'no raw message in the page') };
-  return { raw, source: 'Gmail', key: `gmail:${id}` };
+  return { raw, source: 'Gmail' };
 }
 
 /** @returns {Promise<Source>} */
 async function source() {
   if (isShowOriginal()) {
     const raw = document.querySelector(RAW)?.textContent;
-    const id = new URLSearchParams(location.search).get('permmsgid') ?? location.href;
-    return raw ? { raw, source: 'Gmail', key: `gmail:${id.replace(/^msg-f:/, '')}` } : { error: t('gmailOpenShowOriginal') };
+    return raw ? { raw, source: 'Gmail' } : { error: t('gmailOpenShowOriginal') };
   }
   const messages = document.querySelectorAll(MESSAGE);
   const last = messages[messages.length - 1];
