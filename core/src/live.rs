@@ -306,7 +306,9 @@ impl LiveCheck {
             } else {
                 None
             };
-            let advice: Vec<Advice> = if is_sender || settings.advise_all_hops {
+            // The receiving side's own hops and providers' relays get a verdict but
+            // no advice: their reverse DNS is not the reader's to change.
+            let advice: Vec<Advice> = if is_sender || (settings.advise_all_hops && HopScope::SenderSide.includes(hop)) {
                 advice::advise(&advice::Context {
                     hop,
                     outcome: &outcome,

@@ -321,18 +321,24 @@ test('the resolver never sees the messages: only reverse names and host names', 
   }
 });
 
-test('the options page saves the resolver, timeout and automatic checks', async () => {
+test('the options page saves the resolver, timeout, automatic checks and all hops, and forgets reports made with the old ones', async () => {
   const page = await context.newPage();
   await page.goto(`chrome-extension://${extensionId}/ext/options.html`);
   await page.waitForSelector('input[name="resolver"][value="cloudflare"]:checked');
   assert.equal(await page.textContent('h1'), 'iprev settings');
+  assert.equal(await page.isChecked('#all-hops'), false, 'receiver-internal hops are not checked by default');
+  // A report cached with the old settings.
+  await worker.evaluate(() => chrome.storage.session.set({ 'report:0123': { hops: [] }, reports: [['0123', 20]] }));
   await page.check('input[name="resolver"][value="quad9"]');
   await page.fill('#timeout', '7');
   await page.uncheck('#auto');
+  await page.check('#all-hops');
   await page.click('button[type="submit"]');
   await page.waitForFunction(() => document.getElementById('saved')?.textContent === 'Saved.');
   const prefs = await worker.evaluate(async () => (await chrome.storage.local.get('prefs')).prefs);
-  assert.deepEqual(prefs, { resolver: 'quad9', customUrl: '', timeoutSeconds: 7, autoCheck: false });
+  assert.deepEqual(prefs, { resolver: 'quad9', customUrl: '', timeoutSeconds: 7, autoCheck: false, allHops: true });
+  const session = await worker.evaluate(() => chrome.storage.session.get(null));
+  assert.deepEqual(Object.keys(session).filter((k) => k === 'reports' || k.startsWith('report:')), [], 'cached reports forgotten');
   // A custom resolver must be https:// (or loopback http://); a bad one is refused before any prompt.
   await page.check('input[name="resolver"][value="custom"]');
   await page.fill('#custom-url', 'http://dns.example.net/dns-query');

@@ -190,3 +190,42 @@ test('a slow resolver is cut off at the message deadline: temperror, and the rep
     slow.stop();
   }
 });
+
+test("the receiving side's own hops are shown muted and checked only with 'check every public hop'", async () => {
+  const { page, context, errors } = await openPage();
+  const message = repoFile('samples/m365-to-m365.eml').toString('utf8');
+  const before = doh.log().length;
+  await page.fill('#paste', message);
+  await page.click('#check');
+  await page.waitForSelector('[data-sender-result]:not([data-sender-result="unchecked"])');
+  const rows = () =>
+    page.$$eval('tr[data-hop-index]', (trs) =>
+      trs.map((tr) => ({ role: tr.dataset.role, own: tr.classList.contains('own'), checked: Boolean(tr.dataset.iprevResult) })),
+    );
+  assert.deepEqual(await rows(), [
+    { role: 'sender_side', own: false, checked: false },
+    { role: 'sender_side', own: true, checked: false },
+    { role: 'sender', own: false, checked: true },
+    { role: 'receiver', own: true, checked: false },
+    { role: 'receiver', own: true, checked: false },
+    { role: 'receiver', own: true, checked: false },
+  ]);
+  assert.match((await page.getAttribute('tr[data-hop-index="3"] .badge', 'title')) ?? '', /not checked: the receiving side's own server/);
+  assert.equal(await page.getAttribute('.receiver-statement', 'data-stated-ip'), '40.107.223.104');
+  const asked = doh.log().slice(before).join('\n');
+  assert.doesNotMatch(asked, /ip6\.arpa/, "Microsoft's own relays were asked about");
+  await page.screenshot({ path: join(ARTIFACTS, 'page-roles-default.png'), fullPage: true });
+  // With the setting, every public hop is checked.
+  await page.check('#all-hops');
+  await page.dispatchEvent('#all-hops', 'change');
+  await page.click('#check');
+  await page.waitForFunction(() => document.querySelectorAll('tr[data-hop-index][data-iprev-result]').length === 5);
+  assert.deepEqual((await rows()).map((r) => r.checked), [false, true, true, true, true, true]);
+  assert.match(doh.log().slice(before).join('\n'), /ip6\.arpa/);
+  // Verdicts for Microsoft's relays, but advice only for the sending side.
+  const advised = await page.$$eval('[data-advice-id]', (items) => [...new Set(items.map((i) => i.getAttribute('data-hop-index')))]);
+  assert.deepEqual(advised, ['2']);
+  await page.screenshot({ path: join(ARTIFACTS, 'page-roles.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

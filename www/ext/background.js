@@ -80,6 +80,7 @@ export async function runCheck(raw, source, tabId) {
     await check(new TextEncoder().encode(raw), {
       resolvers: [resolverUrl(prefs)],
       timeoutMs: prefs.timeoutSeconds * 1000,
+      allHops: prefs.allHops,
       source,
     })
   );

@@ -5,6 +5,7 @@
 import { ext } from './api.js';
 import { localize } from './i18n-dom.js';
 import { load, save } from './prefs.js';
+import { clearAll } from './report-cache.js';
 import { urlProblem } from '../js/settings.js';
 import { t } from '../js/i18n.js';
 
@@ -12,6 +13,7 @@ const form = /** @type {HTMLFormElement} */ (document.getElementById('form'));
 const customUrl = /** @type {HTMLInputElement} */ (document.getElementById('custom-url'));
 const timeout = /** @type {HTMLInputElement} */ (document.getElementById('timeout'));
 const auto = /** @type {HTMLInputElement} */ (document.getElementById('auto'));
+const allHops = /** @type {HTMLInputElement} */ (document.getElementById('all-hops'));
 const saved = /** @type {HTMLElement} */ (document.getElementById('saved'));
 
 async function show() {
@@ -22,6 +24,7 @@ async function show() {
   customUrl.value = prefs.customUrl;
   timeout.value = String(prefs.timeoutSeconds);
   auto.checked = prefs.autoCheck;
+  allHops.checked = prefs.allHops;
 }
 
 form.addEventListener('submit', async (event) => {
@@ -49,7 +52,10 @@ form.addEventListener('submit', async (event) => {
     customUrl: url,
     timeoutSeconds: Math.min(60, Math.max(1, Number(timeout.value) || 5)),
     autoCheck: auto.checked,
+    allHops: allHops.checked,
   });
+  // Reports of this session were made with the old settings.
+  await clearAll();
   saved.textContent = t('optionsSaved');
 });
 

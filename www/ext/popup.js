@@ -13,6 +13,7 @@ import { h, clear } from '../js/dom.js';
 import { t } from '../js/i18n.js';
 import { renderReport } from '../js/report-view.js';
 import { cached } from './report-cache.js';
+import { load as loadPrefs } from './prefs.js';
 
 /** @typedef {import('../pkg/iprev_extension.js').Report} Report */
 
@@ -29,9 +30,10 @@ function say(text) {
 }
 
 /** @param {Report} report */
-function show(report) {
+async function show(report) {
+  const { allHops } = await loadPrefs();
   clear(reportBox);
-  reportBox.append(renderReport(report));
+  reportBox.append(renderReport(report, { allHops }));
   say('');
 }
 
@@ -44,7 +46,7 @@ async function check(raw, source) {
   say(t('popupChecking'));
   /** @type {import('./messages.js').CheckReply | undefined} */
   const reply = await ext.runtime.sendMessage({ type: 'iprev:check', raw, source });
-  if (reply?.ok) show(reply.report);
+  if (reply?.ok) await show(reply.report);
   else say(t('errorPrefix', reply?.error ?? 'no answer'));
 }
 
@@ -78,7 +80,7 @@ async function fromTab() {
   const key = params.get('key');
   if (key) {
     const stored = await cached(key);
-    if (stored) show(stored);
+    if (stored) await show(stored);
     else say(t('popupNothingHere'));
     return;
   }

@@ -10,12 +10,13 @@ import { PRESETS, urlProblem } from '../js/settings.js';
  *   customUrl: string,
  *   timeoutSeconds: number,
  *   autoCheck: boolean,
+ *   allHops: boolean,
  * }} Prefs
  */
 
 /** @returns {Prefs} */
 export function defaults() {
-  return { resolver: 'cloudflare', customUrl: '', timeoutSeconds: 5, autoCheck: true };
+  return { resolver: 'cloudflare', customUrl: '', timeoutSeconds: 5, autoCheck: true, allHops: false };
 }
 
 /**
@@ -33,6 +34,7 @@ export async function load() {
       prefs.timeoutSeconds = seconds;
     }
     if (typeof saved.autoCheck === 'boolean') prefs.autoCheck = saved.autoCheck;
+    if (typeof saved.allHops === 'boolean') prefs.allHops = saved.allHops;
   }
   return prefs;
 }

@@ -170,6 +170,23 @@ async function write(key, report, index) {
 }
 
 /**
+ * Forgets every stored report (the settings changed: the next check must
+ * use them). Never throws; false when storage failed.
+ * @returns {Promise<boolean>}
+ */
+export function clearAll() {
+  return serial(async () => {
+    try {
+      const names = Object.keys(await area().get(null)).filter((name) => name.startsWith(PREFIX));
+      await area().remove([...names, INDEX]);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
  * Stores a report, evicting the least recently used ones to stay within
  * MAX_REPORTS and MAX_CACHE_BYTES (as the browser counts them, where it
  * can say; else as the report's JSON in UTF-8), and more while storage

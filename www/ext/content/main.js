@@ -25,8 +25,9 @@ const ADAPTERS = [gmail, outlook, yahoo, proton, fastmail];
  * Checks a message and shows the report above `anchor`.
  * @param {Element} anchor
  * @param {() => Promise<Source>} getSource
+ * @param {boolean} allHops whether every public hop is checked (the settings)
  */
-async function checkInto(anchor, getSource) {
+async function checkInto(anchor, getSource, allHops) {
   const panel = new Panel(anchor);
   panel.message(t('popupChecking'));
   const found = await getSource();
@@ -36,7 +37,7 @@ async function checkInto(anchor, getSource) {
   }
   /** @type {import('../messages.js').CheckReply | undefined} */
   const reply = await ext.runtime.sendMessage({ type: 'iprev:check', raw: found.raw, source: found.source });
-  if (reply?.ok) panel.show(reply.report);
+  if (reply?.ok) panel.show(reply.report, { allHops });
   else panel.message(t('errorPrefix', reply?.error ?? 'no answer'));
 }
 
@@ -50,6 +51,6 @@ export async function start() {
   });
   const prefs = await loadPrefs();
   adapter.watch((anchor, getSource, manual) => {
-    if (manual || prefs.autoCheck) void checkInto(anchor, getSource);
+    if (manual || prefs.autoCheck) void checkInto(anchor, getSource, prefs.allHops);
   });
 }

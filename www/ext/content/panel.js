@@ -55,7 +55,7 @@ export class Panel {
 
   /**
    * @param {Report} report
-   * @param {{checking?: boolean}} [state]
+   * @param {{checking?: boolean, allHops?: boolean}} [state]
    */
   show(report, state = {}) {
     this.body.replaceChildren(renderReport(report, state));
