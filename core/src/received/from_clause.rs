@@ -46,9 +46,39 @@ struct CommentInfo {
 }
 
 fn is_unknown(word: &str) -> bool {
-    // `UnknownHost` is SmarterMail's way of writing it.
+    // `UnknownHost` is SmarterMail's way of writing it, `<unknown.domain>`
+    // an old Comcast MTA's.
     let word = word.trim_end_matches('.');
-    ["unknown", "<unknown>", "[unknown]", "unknownhost"].iter().any(|u| word.eq_ignore_ascii_case(u))
+    ["unknown", "<unknown>", "[unknown]", "unknownhost", "<unknown.domain>"]
+        .iter()
+        .any(|u| word.eq_ignore_ascii_case(u))
+}
+
+/// Where a word holds a name glued to an address, `rdns[ip]` (Comcast's
+/// and pobox's MTAs, Sendmail's `name[ip] (may be forged)`): the index of
+/// the `[`. Not for `key=[ip]` or an address literal alone.
+fn glued_address(word: &str) -> Option<usize> {
+    let at = word.find('[').filter(|&at| at > 0)?;
+    let name = &word[..at];
+    let name_like =
+        name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'@' | b'<' | b'>'));
+    (name_like && parse_ip_literal(&word[at..]).is_some()).then_some(at)
+}
+
+/// The words of a TCP-info comment, a glued `rdns[ip]` read as two words.
+fn tcp_info_words(inner: &str) -> Vec<&str> {
+    let words = comment_words(inner);
+    if !words.iter().any(|w| glued_address(w).is_some()) {
+        return words;
+    }
+    let mut split = Vec::with_capacity(words.len() + 1);
+    for word in words {
+        match glued_address(word) {
+            Some(at) => split.extend([&word[..at], &word[at..]]),
+            None => split.push(word),
+        }
+    }
+    split
 }
 
 /// Reads one comment of the `from` clause.
@@ -56,7 +86,7 @@ fn read_comment(inner: &str, info: &mut CommentInfo) {
     if contains_ignore_case(inner, "may be forged") {
         info.forged = true;
     }
-    let words = comment_words(inner);
+    let words = tcp_info_words(inner);
     let mut skip_next = false;
     for (k, word) in words.iter().enumerate() {
         if std::mem::take(&mut skip_next) {
