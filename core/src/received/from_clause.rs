@@ -8,9 +8,19 @@
 //!   when it equals the host name.
 //! - qmail and CommuniGate: the remote host name (`unknown` without rDNS);
 //!   the HELO is in `(HELO x)`, omitted when it equals the host name.
+//!
+//! An address written after `from` is a HELO only when it could be the
+//! client's EHLO argument (RFC 5321 §4.1.1.1: a domain or an address
+//! literal, which is bracketed, §4.1.3): an address with a port, or a bare
+//! one that is the only address the field gives, is the address the server
+//! recorded for the client (InterScan, SquirrelMail, Yahoo). A bare address
+//! beside TCP info is what the client announced, as Postfix and Sendmail
+//! record it. Protocols without a greeting get no HELO (see
+//! [`super::protocol`]).
 
 use super::lexer::{Token, comment_words};
-use crate::ascii::{contains_ignore_case, strip_prefix_ignore_case};
+use super::protocol::Origin;
+use crate::ascii::{contains_ignore_case, starts_with_ignore_case, strip_prefix_ignore_case};
 use crate::ip::{IpLiteral, parse_ip_literal};
 use crate::mta::MtaId;
 
@@ -81,8 +91,20 @@ fn tcp_info_words(inner: &str) -> Vec<&str> {
     split
 }
 
+/// Whether a comment of the `from` clause states the client's address.
+pub fn comment_has_address(inner: &str) -> bool {
+    let mut info = CommentInfo::default();
+    read_comment(inner, &mut info);
+    info.ip.is_some()
+}
+
 /// Reads one comment of the `from` clause.
 fn read_comment(inner: &str, info: &mut CommentInfo) {
+    // SquirrelMail's `(proxying for x)` is the address behind the proxy
+    // that connected (its `X-Forwarded-For`), not the client's.
+    if starts_with_ignore_case(inner.trim_start(), "proxying for") {
+        return;
+    }
     if contains_ignore_case(inner, "may be forged") {
         info.forged = true;
     }
@@ -150,20 +172,10 @@ fn host_name(word: &str) -> String {
     word.trim_end_matches('.').to_string()
 }
 
-/// How the message reached the writer, as far as the `from` clause goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
-    /// Over the network: the word after `from` is a host or HELO name.
-    Network,
-    /// Local submission (Exim `with local`, IIS `mail pickup service`): the
-    /// word after `from` is a user or a service, not a host.
-    Local,
-}
-
 /// Interprets the items of a `from` clause for the given writer.
 pub fn interpret(items: &[Token<'_>], mta: Option<MtaId>, origin: Origin) -> FromInfo {
     let host = match items.first() {
-        Some(Token::Word(w)) if origin == Origin::Network => Some(*w),
+        Some(Token::Word(w)) if origin != Origin::Local => Some(*w),
         _ => None,
     };
     let mut info = CommentInfo::default();
@@ -185,24 +197,39 @@ pub fn interpret(items: &[Token<'_>], mta: Option<MtaId>, origin: Origin) -> Fro
     let host_name_ok = host_is_name && !host_unknown;
     let ip = info.ip.or(extra_ip).or(host_ip);
     let port = info.port.or(ip.and_then(|l| l.port));
+    // The word after `from` as the client's EHLO argument (module docs).
+    let host_helo = match host_ip {
+        _ if host_unknown => None,
+        None => host,
+        Some(literal) => {
+            let bracketed = host.is_some_and(|h| h.starts_with('['));
+            let elsewhere = info.ip.is_some() || extra_ip.is_some();
+            (origin == Origin::Network && literal.port.is_none() && (bracketed || elsewhere)).then_some(host).flatten()
+        }
+    };
 
     let exim_style = info.helo_eq.is_some() || mta == Some(MtaId::Exim);
     // qmail, CommuniGate, Cisco ESA, Yahoo, ZMailer: the word after `from` is
     // the rDNS name, the HELO is in a `(HELO x)` comment.
     let qmail_style = info.helo_word.is_some() || matches!(mta, Some(MtaId::Qmail | MtaId::Ironport));
 
-    let (helo, rdns) = if exim_style {
-        let helo = info.helo_eq.clone().or_else(|| host.filter(|_| host_is_name).map(str::to_string));
+    let (helo, rdns) = if origin == Origin::Web {
+        // No HELO over HTTP; a dotted name is the web server's for its
+        // client (SendGrid's and Gmail's client ids have no dot).
+        let named = host.filter(|h| host_name_ok && h.contains('.')).map(|h| h.trim_end_matches('.').to_string());
+        (None, info.rdns.clone().or(named))
+    } else if exim_style {
+        let helo = info.helo_eq.clone().or_else(|| host_helo.filter(|_| host_is_name).map(str::to_string));
         let rdns = host.filter(|_| host_name_ok).map(host_name);
         (helo, rdns)
     } else if qmail_style {
-        let helo = info.helo_word.clone().or_else(|| host.filter(|_| !host_unknown).map(str::to_string));
+        let helo = info.helo_word.clone().or_else(|| host_helo.map(str::to_string));
         let rdns = host.filter(|_| host_name_ok).map(host_name);
         (helo, rdns)
     } else {
         // `from unknown (192.0.2.1)`: a qmail-like writer with no rDNS and no
         // HELO recorded; a HELO of `unknown` is not a name either way.
-        let helo = host.filter(|_| !host_unknown).map(str::to_string);
+        let helo = host_helo.map(str::to_string);
         (helo, info.rdns.clone())
     };
     FromInfo {

@@ -10,6 +10,7 @@
 mod clauses;
 mod from_clause;
 pub mod lexer;
+mod protocol;
 mod tls;
 
 pub use tls::Tls;
@@ -95,11 +96,7 @@ pub fn parse(value: &str) -> Received {
                 && split.after_date.is_some_and(|rest| rest.trim_start().starts_with("(envelope-from")),
         },
     });
-    let origin = if is_local_submission(with.as_deref(), split.first(Keyword::From)) {
-        from_clause::Origin::Local
-    } else {
-        from_clause::Origin::Network
-    };
+    let origin = protocol::origin(with.as_deref(), split.first(Keyword::Via), split.first(Keyword::From));
     let from = match split.first(Keyword::From) {
         Some(_) => from_clause::interpret(from_items, mta.as_ref().map(|m| m.id), origin),
         None => split
@@ -149,19 +146,6 @@ pub fn parse(value: &str) -> Received {
         may_be_forged: from.may_be_forged,
         notes,
     }
-}
-
-/// Exim's `with local` / `local-esmtp` and IIS's `from mail pickup service`:
-/// the message was handed over on the machine itself.
-fn is_local_submission(with: Option<&str>, from: Option<&Clause<'_>>) -> bool {
-    let local_protocol =
-        with.is_some_and(|w| w.eq_ignore_ascii_case("local") || crate::ascii::starts_with_ignore_case(w, "local-"));
-    let pickup = from.is_some_and(|c| {
-        let mut words = c.words();
-        ["mail", "pickup", "service"].iter().all(|want| words.next().is_some_and(|w| w.eq_ignore_ascii_case(want)))
-            && words.next().is_none()
-    });
-    local_protocol || pickup
 }
 
 fn has_qmail_shape(from_items: &[Token<'_>], date_text: Option<&str>) -> bool {
