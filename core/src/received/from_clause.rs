@@ -8,6 +8,8 @@
 //!   when it equals the host name.
 //! - qmail and CommuniGate: the remote host name (`unknown` without rDNS);
 //!   the HELO is in `(HELO x)`, omitted when it equals the host name.
+//! - Exim 3 without a verified host name: `(helo) [ip]`; Obtuse smtpd:
+//!   `rdns(ip), claiming to be "helo"`.
 //!
 //! An address written after `from` is a HELO only when it could be the
 //! client's EHLO argument (RFC 5321 §4.1.1.1: a domain or an address
@@ -152,6 +154,31 @@ fn read_comment(inner: &str, info: &mut CommentInfo) {
     }
 }
 
+/// Obtuse smtpd's `, claiming to be "helo"`: the quoted name.
+fn claimed_helo<'a>(items: &[Token<'a>]) -> Option<&'a str> {
+    let words: Vec<&str> = items
+        .iter()
+        .filter_map(|t| match t {
+            Token::Word(w) => Some(*w),
+            _ => None,
+        })
+        .collect();
+    let at = words.windows(3).position(|w| {
+        w[0].eq_ignore_ascii_case("claiming") && w[1].eq_ignore_ascii_case("to") && w[2].eq_ignore_ascii_case("be")
+    })?;
+    let name = words.get(at + 3)?.trim_matches('"');
+    (!name.is_empty()).then_some(name)
+}
+
+/// A host name as written: letters, digits, `-`, `_` and at least one dot
+/// between labels, not an address.
+fn is_host_name(text: &str) -> bool {
+    text.contains('.')
+        && !text.starts_with('.')
+        && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+        && parse_ip_literal(text).is_none()
+}
+
 /// `HELO` or `EHLO`, any case.
 fn is_helo_keyword(word: &str) -> bool {
     word.eq_ignore_ascii_case("helo") || word.eq_ignore_ascii_case("ehlo")
@@ -180,9 +207,20 @@ pub fn interpret(items: &[Token<'_>], mta: Option<MtaId>, origin: Origin) -> Fro
     };
     let mut info = CommentInfo::default();
     let mut extra_ip = None;
-    for item in items.iter().skip(usize::from(matches!(items.first(), Some(Token::Word(_))))) {
+    let mut paren_helo = None;
+    for (k, item) in items.iter().enumerate().skip(usize::from(matches!(items.first(), Some(Token::Word(_))))) {
         match item {
-            Token::Comment(inner) => read_comment(inner, &mut info),
+            Token::Comment(inner) => {
+                read_comment(inner, &mut info);
+                // Exim 3: `(helo) [ip]`, the HELO alone in parentheses
+                // before the address.
+                if paren_helo.is_none()
+                    && matches!(items.get(k + 1), Some(Token::Word(w)) if parse_ip_literal(w).is_some())
+                    && is_host_name(inner)
+                {
+                    paren_helo = Some(*inner);
+                }
+            }
             Token::Word(word) => {
                 if extra_ip.is_none() {
                     extra_ip = parse_ip_literal(word);
@@ -212,6 +250,7 @@ pub fn interpret(items: &[Token<'_>], mta: Option<MtaId>, origin: Origin) -> Fro
     // qmail, CommuniGate, Cisco ESA, Yahoo, ZMailer: the word after `from` is
     // the rDNS name, the HELO is in a `(HELO x)` comment.
     let qmail_style = info.helo_word.is_some() || matches!(mta, Some(MtaId::Qmail | MtaId::Ironport));
+    let claimed = claimed_helo(items);
 
     let (helo, rdns) = if origin == Origin::Web {
         // No HELO over HTTP; a dotted name is the web server's for its
@@ -219,17 +258,21 @@ pub fn interpret(items: &[Token<'_>], mta: Option<MtaId>, origin: Origin) -> Fro
         let named = host.filter(|h| host_name_ok && h.contains('.')).map(|h| h.trim_end_matches('.').to_string());
         (None, info.rdns.clone().or(named))
     } else if exim_style {
-        let helo = info.helo_eq.clone().or_else(|| host_helo.filter(|_| host_is_name).map(str::to_string));
+        let helo = info.helo_eq.clone().or(paren_helo.map(str::to_string));
+        let helo = helo.or_else(|| host_helo.filter(|_| host_is_name).map(str::to_string));
         let rdns = host.filter(|_| host_name_ok).map(host_name);
         (helo, rdns)
     } else if qmail_style {
         let helo = info.helo_word.clone().or_else(|| host_helo.map(str::to_string));
         let rdns = host.filter(|_| host_name_ok).map(host_name);
         (helo, rdns)
+    } else if let Some(claimed) = claimed {
+        // Obtuse smtpd: the word after `from` is its reverse lookup.
+        (Some(claimed.to_string()), host.filter(|_| host_name_ok).map(host_name))
     } else {
         // `from unknown (192.0.2.1)`: a qmail-like writer with no rDNS and no
         // HELO recorded; a HELO of `unknown` is not a name either way.
-        let helo = host_helo.map(str::to_string);
+        let helo = paren_helo.or(host_helo).map(str::to_string);
         (helo, info.rdns.clone())
     };
     FromInfo {

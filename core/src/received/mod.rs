@@ -70,7 +70,8 @@ pub fn parse(value: &str) -> Received {
     let mut unfolded = String::new();
     let split = split(value, &mut unfolded);
     let first_word = |k| split.first(k).and_then(Clause::first_word);
-    let by = first_word(Keyword::By).map(|b| b.trim_end_matches('.').to_string());
+    // Obtuse smtpd writes `by host, id ...`.
+    let by = first_word(Keyword::By).map(|b| b.trim_end_matches(['.', ',']).to_string());
     let by_ip = split.first(Keyword::By).and_then(|c| c.comments().find_map(crate::ip::parse_ip_literal)).map(|l| l.ip);
     let with = split.first(Keyword::With).and_then(with_words);
     let id = first_word(Keyword::Id).map(|w| w.trim_matches(|c| c == '<' || c == '>' || c == ',').to_string());
@@ -79,7 +80,8 @@ pub fn parse(value: &str) -> Received {
     let all_comments: Vec<&str> = split.clauses.iter().flat_map(Clause::comments).collect();
     let writer_comments: Vec<&str> =
         split.clauses.iter().filter(|c| c.keyword != Some(Keyword::From)).flat_map(Clause::comments).collect();
-    let from_items: &[Token<'_>] = split.first(Keyword::From).map_or(&[], |c| &c.items);
+    let from_items = from_items(&split);
+    let from_items: &[Token<'_>] = &from_items;
     let from_comments: Vec<&str> = split.first(Keyword::From).map(|c| c.comments().collect()).unwrap_or_default();
     let mta = mta::detect(&mta::Clues {
         by: by.as_deref(),
@@ -145,6 +147,25 @@ pub fn parse(value: &str) -> Received {
         rdns_unknown: from.rdns_unknown,
         may_be_forged: from.may_be_forged,
         notes,
+    }
+}
+
+/// The items of the `from` clause. Smail 3 writes `from helo from [ip]`:
+/// a second `from` right after the first, opening with the client's
+/// address, belongs to the first.
+fn from_items<'s, 'a>(split: &'s clauses::Split<'a>) -> std::borrow::Cow<'s, [Token<'a>]> {
+    let Some(at) = split.clauses.iter().position(|c| c.keyword == Some(Keyword::From)) else {
+        return std::borrow::Cow::Borrowed(&[]);
+    };
+    let first = &split.clauses[at];
+    match split.clauses.get(at + 1) {
+        Some(next)
+            if next.keyword == Some(Keyword::From)
+                && matches!(next.items.first(), Some(Token::Word(w)) if crate::ip::parse_ip_literal(w).is_some()) =>
+        {
+            std::borrow::Cow::Owned(first.items.iter().chain(&next.items).copied().collect())
+        }
+        _ => std::borrow::Cow::Borrowed(&first.items),
     }
 }
 
