@@ -127,7 +127,10 @@ pub fn parse(value: &str) -> Received {
         (None, None) => notes.push("no date".to_string()),
         _ => {}
     }
-    if split.first(Keyword::From).is_none() && split.first(Keyword::By).is_none() {
+    // qmail-queue's own `(qmail 123 invoked from network)` has neither, by
+    // design (qmail-queue(8)).
+    let qmail_queue = mta.as_ref().is_some_and(|m| m.id == mta::MtaId::Qmail);
+    if split.first(Keyword::From).is_none() && split.first(Keyword::By).is_none() && !qmail_queue {
         notes.push("no from or by clause: not a standard Received field".to_string());
     }
     Received {
