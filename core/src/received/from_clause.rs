@@ -66,31 +66,30 @@ fn is_unknown(word: &str) -> bool {
         .any(|u| word.eq_ignore_ascii_case(u))
 }
 
-/// Where a word holds a name glued to an address, `rdns[ip]` (Comcast's
-/// and pobox's MTAs, Sendmail's `name[ip] (may be forged)`): the index of
-/// the `[`. Not for `key=[ip]` or an address literal alone.
-fn glued_address(word: &str) -> Option<usize> {
+/// A name glued to an address, `rdns[ip]` (Comcast's and pobox's MTAs,
+/// Sendmail's `name[ip] (may be forged)`): the name and the address. Not
+/// for `key=[ip]` or an address literal alone.
+fn glued_address(word: &str) -> Option<(&str, IpLiteral)> {
     let at = word.find('[').filter(|&at| at > 0)?;
     let name = &word[..at];
     let name_like =
         name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'@' | b'<' | b'>'));
-    (name_like && parse_ip_literal(&word[at..]).is_some()).then_some(at)
+    name_like.then(|| parse_ip_literal(&word[at..])).flatten().map(|literal| (name, literal))
 }
 
-/// The words of a TCP-info comment, a glued `rdns[ip]` read as two words.
-fn tcp_info_words(inner: &str) -> Vec<&str> {
-    let words = comment_words(inner);
-    if !words.iter().any(|w| glued_address(w).is_some()) {
-        return words;
-    }
-    let mut split = Vec::with_capacity(words.len() + 1);
-    for word in words {
-        match glued_address(word) {
-            Some(at) => split.extend([&word[..at], &word[at..]]),
-            None => split.push(word),
+/// Takes `literal` as the client address; `before` is the word before it
+/// (`rdns [ip]`), the rDNS name when it is the comment's first word.
+fn take_address(info: &mut CommentInfo, literal: IpLiteral, before: Option<&str>, first: bool) {
+    info.ip = Some(literal);
+    info.port = info.port.or(literal.port);
+    if let Some(prev) = before {
+        let is_keyword = is_helo_keyword(prev) || prev.contains('=');
+        if is_unknown(prev) {
+            info.rdns_unknown = true;
+        } else if !is_keyword && parse_ip_literal(prev).is_none() && first {
+            info.rdns = Some(host_name(prev));
         }
     }
-    split
 }
 
 /// Whether a comment of the `from` clause states the client's address.
@@ -110,7 +109,7 @@ fn read_comment(inner: &str, info: &mut CommentInfo) {
     if contains_ignore_case(inner, "may be forged") {
         info.forged = true;
     }
-    let words = tcp_info_words(inner);
+    let words = comment_words(inner);
     let mut skip_next = false;
     for (k, word) in words.iter().enumerate() {
         if std::mem::take(&mut skip_next) {
@@ -137,36 +136,27 @@ fn read_comment(inner: &str, info: &mut CommentInfo) {
         } else if info.ip.is_none()
             && let Some(literal) = parse_ip_literal(word)
         {
-            {
-                info.ip = Some(literal);
-                info.port = info.port.or(literal.port);
-                // `rdns [ip]`: the word just before the address is the rDNS name.
-                if let Some(prev) = k.checked_sub(1).and_then(|p| words.get(p)) {
-                    let is_keyword = is_helo_keyword(prev) || prev.contains('=');
-                    if is_unknown(prev) {
-                        info.rdns_unknown = true;
-                    } else if !is_keyword && parse_ip_literal(prev).is_none() && k == 1 {
-                        info.rdns = Some(host_name(prev));
-                    }
-                }
-            }
+            // `rdns [ip]`: the word just before the address is the rDNS name.
+            let before = k.checked_sub(1).and_then(|p| words.get(p)).copied();
+            take_address(info, literal, before, k == 1);
+        } else if info.ip.is_none()
+            && let Some((name, literal)) = glued_address(word)
+        {
+            take_address(info, literal, Some(name), k == 0);
         }
     }
 }
 
 /// Obtuse smtpd's `, claiming to be "helo"`: the quoted name.
 fn claimed_helo<'a>(items: &[Token<'a>]) -> Option<&'a str> {
-    let words: Vec<&str> = items
-        .iter()
-        .filter_map(|t| match t {
-            Token::Word(w) => Some(*w),
-            _ => None,
-        })
-        .collect();
-    let at = words.windows(3).position(|w| {
-        w[0].eq_ignore_ascii_case("claiming") && w[1].eq_ignore_ascii_case("to") && w[2].eq_ignore_ascii_case("be")
-    })?;
-    let name = words.get(at + 3)?.trim_matches('"');
+    let mut words = items.iter().filter_map(|t| match t {
+        Token::Word(w) => Some(*w),
+        _ => None,
+    });
+    words.find(|w| w.eq_ignore_ascii_case("claiming"))?;
+    let said = |want: &str, word: Option<&str>| word.is_some_and(|w| w.eq_ignore_ascii_case(want));
+    (said("to", words.next()) && said("be", words.next())).then_some(())?;
+    let name = words.next()?.trim_matches('"');
     (!name.is_empty()).then_some(name)
 }
 
@@ -215,8 +205,8 @@ pub fn interpret(items: &[Token<'_>], mta: Option<MtaId>, origin: Origin) -> Fro
                 // Exim 3: `(helo) [ip]`, the HELO alone in parentheses
                 // before the address.
                 if paren_helo.is_none()
-                    && matches!(items.get(k + 1), Some(Token::Word(w)) if parse_ip_literal(w).is_some())
                     && is_host_name(inner)
+                    && matches!(items.get(k + 1), Some(Token::Word(w)) if parse_ip_literal(w).is_some())
                 {
                     paren_helo = Some(*inner);
                 }
@@ -250,7 +240,6 @@ pub fn interpret(items: &[Token<'_>], mta: Option<MtaId>, origin: Origin) -> Fro
     // qmail, CommuniGate, Cisco ESA, Yahoo, ZMailer: the word after `from` is
     // the rDNS name, the HELO is in a `(HELO x)` comment.
     let qmail_style = info.helo_word.is_some() || matches!(mta, Some(MtaId::Qmail | MtaId::Ironport));
-    let claimed = claimed_helo(items);
 
     let (helo, rdns) = if origin == Origin::Web {
         // No HELO over HTTP; a dotted name is the web server's for its
@@ -266,7 +255,7 @@ pub fn interpret(items: &[Token<'_>], mta: Option<MtaId>, origin: Origin) -> Fro
         let helo = info.helo_word.clone().or_else(|| host_helo.map(str::to_string));
         let rdns = host.filter(|_| host_name_ok).map(host_name);
         (helo, rdns)
-    } else if let Some(claimed) = claimed {
+    } else if let Some(claimed) = claimed_helo(items) {
         // Obtuse smtpd: the word after `from` is its reverse lookup.
         (Some(claimed.to_string()), host.filter(|_| host_name_ok).map(host_name))
     } else {
