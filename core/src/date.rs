@@ -3,8 +3,13 @@
 //! Accepted: RFC 5322 §3.3 `date-time` with its obsolete forms (§4.3: two-
 //! and three-digit years, named US zones, military zones read as `-0000`),
 //! a missing weekday or zone, folds and comments anywhere, fractional
-//! seconds, `asctime`-style dates (`Wed Jan  4 10:11:12 2023`) and the ISO
-//! form SendGrid writes (`2023-01-04 16:05:37.291738331 +0000 UTC`).
+//! seconds, `asctime`-style dates (`Wed Jan  4 10:11:12 2023`, with the zone
+//! before or after the year: `Wed Aug 28 10:45:49 2002 +0100`), a month
+//! before the day (`Jul, 24 2002 7:45:40 AM -0600`), 12-hour clocks with
+//! `AM`/`PM`, and the ISO form SendGrid writes
+//! (`2023-01-04 16:05:37.291738331 +0000 UTC`). A numeric offset after an
+//! unknown zone name is the date's offset (RFC 5322 §3.3: the zone is the
+//! offset; names are obsolete, §4.3).
 //! Pure arithmetic: no clock, no time-zone database.
 
 use crate::ascii::starts_with_ignore_case;
@@ -228,6 +233,8 @@ struct Fields {
     hour: u32,
     minute: u32,
     second: u32,
+    /// `AM` or `PM` after the time: `Some(true)` for PM.
+    pm: Option<bool>,
     offset: Option<i32>,
 }
 
@@ -241,10 +248,17 @@ impl Fields {
             4 => self.year,
             _ => return None,
         };
+        // A 12-hour clock: 12 AM is midnight, 1 PM to 11 PM are 13 to 23. An
+        // hour past 12 with a marker is read as written.
+        let hour = match self.pm {
+            Some(true) if self.hour < 12 => self.hour + 12,
+            Some(false) if self.hour == 12 => 0,
+            _ => self.hour,
+        };
         let valid = (1..=12).contains(&self.month)
             && self.day >= 1
             && self.day <= days_in_month(year, self.month)
-            && self.hour < 24
+            && hour < 24
             && self.minute < 60
             && self.second <= 60
             && (1900..=9999).contains(&year);
@@ -252,7 +266,7 @@ impl Fields {
             return None;
         }
         let offset = self.offset.unwrap_or(0);
-        let seconds = i64::from(self.hour) * 3600 + i64::from(self.minute) * 60 + i64::from(self.second.min(59));
+        let seconds = i64::from(hour) * 3600 + i64::from(self.minute) * 60 + i64::from(self.second.min(59));
         let local = days_from_civil(year, self.month, self.day) * 86_400 + seconds;
         Some(MailDate {
             timestamp: local - i64::from(offset) * 60,
@@ -326,15 +340,6 @@ enum Zone {
     Unknown,
 }
 
-impl Zone {
-    fn offset(self) -> Option<i32> {
-        match self {
-            Self::Offset(minutes) => Some(minutes),
-            Self::Unknown => None,
-        }
-    }
-}
-
 /// A zone token: numeric offset or name. `None` when the token is not a zone.
 fn zone(tok: &Tok<'_>) -> Option<Zone> {
     match tok.kind {
@@ -395,15 +400,48 @@ fn named_zone(text: &str) -> Option<Zone> {
     Some(Zone::Offset(hours * 60))
 }
 
-/// Reads an optional zone at `tokens[i]`; returns the next index.
+/// Reads an optional zone at `tokens[i]`; returns the next index. A name
+/// whose offset is not known may be followed by the offset itself
+/// (`XYZ +0100`): that offset is taken.
 fn read_zone(tokens: &[Tok<'_>], i: usize, fields: &mut Fields) -> usize {
     match tokens.get(i).and_then(zone) {
-        Some(zone) => {
-            fields.offset = zone.offset();
+        Some(Zone::Offset(minutes)) => {
+            fields.offset = Some(minutes);
             i + 1
+        }
+        Some(Zone::Unknown) => {
+            let after =
+                tokens.get(i + 1).filter(|t| matches!(t.kind, Kind::Offset)).and_then(|t| numeric_offset(t.text));
+            fields.offset = after;
+            if after.is_some() { i + 2 } else { i + 1 }
         }
         None => i,
     }
+}
+
+/// Reads an optional `AM` / `PM` (any case) after the time at `tokens[i]`;
+/// returns the next index.
+fn read_meridiem(tokens: &[Tok<'_>], i: usize, fields: &mut Fields) -> usize {
+    let Some(tok) = tokens.get(i).filter(|t| matches!(t.kind, Kind::Alpha)) else {
+        return i;
+    };
+    if tok.text.eq_ignore_ascii_case("am") {
+        fields.pm = Some(false);
+    } else if tok.text.eq_ignore_ascii_case("pm") {
+        fields.pm = Some(true);
+    } else {
+        return i;
+    }
+    i + 1
+}
+
+/// Reads the time at `tokens[i]`, then an optional `AM`/`PM`; returns the
+/// next index.
+fn read_time(tokens: &[Tok<'_>], i: usize, fields: &mut Fields) -> Option<usize> {
+    let time = tokens.get(i)?;
+    matches!(time.kind, Kind::Time).then_some(())?;
+    fields.set_time(time.text)?;
+    Some(read_meridiem(tokens, i + 1, fields))
 }
 
 fn skip_weekday(tokens: &[Tok<'_>]) -> usize {
@@ -433,14 +471,13 @@ fn rfc5322(tokens: &[Tok<'_>]) -> Option<(Fields, usize)> {
         }
         _ => return None,
     }
-    let time = tokens.get(i)?;
-    matches!(time.kind, Kind::Time).then_some(())?;
-    f.set_time(time.text)?;
-    let end = read_zone(tokens, i + 1, &mut f);
+    let after_time = read_time(tokens, i, &mut f)?;
+    let end = read_zone(tokens, after_time, &mut f);
     Some((f, end))
 }
 
-/// `Wed Jan  4 10:11:12 [UTC] 2023`, `Wed, Jan 04 2023 10:11:12 +0000`.
+/// `Wed Jan  4 10:11:12 [UTC] 2023`, `Wed Aug 28 10:45:49 2002 +0100`,
+/// `Wed, Jan 04 2023 10:11:12 +0000`, `Jul, 24 2002 7:45:40 AM -0600`.
 fn asctime(tokens: &[Tok<'_>]) -> Option<(Fields, usize)> {
     let mut i = skip_weekday(tokens);
     let day = tokens.get(i + 1)?;
@@ -449,21 +486,20 @@ fn asctime(tokens: &[Tok<'_>]) -> Option<(Fields, usize)> {
     i += 2;
     let next = tokens.get(i)?;
     if matches!(next.kind, Kind::Number) {
-        // Month Day Year Time [Zone]
+        // Month Day Year Time [AM|PM] [Zone]
         f.set_year(next.text)?;
-        let time = tokens.get(i + 1)?;
-        matches!(time.kind, Kind::Time).then_some(())?;
-        f.set_time(time.text)?;
-        let end = read_zone(tokens, i + 2, &mut f);
+        let after_time = read_time(tokens, i + 1, &mut f)?;
+        let end = read_zone(tokens, after_time, &mut f);
         return Some((f, end));
     }
-    matches!(next.kind, Kind::Time).then_some(())?;
-    f.set_time(next.text)?;
-    i = read_zone(tokens, i + 1, &mut f);
+    // Month Day Time [AM|PM] [Zone] Year [Zone]
+    let after_time = read_time(tokens, i, &mut f)?;
+    i = read_zone(tokens, after_time, &mut f);
     let year = tokens.get(i)?;
     matches!(year.kind, Kind::Number).then_some(())?;
     f.set_year(year.text)?;
-    Some((f, i + 1))
+    let end = if i == after_time { read_zone(tokens, i + 1, &mut f) } else { i + 1 };
+    Some((f, end))
 }
 
 /// `2023-01-04 16:05:37.29 +0000 [UTC]`, `2023-01-04T16:05:37Z`.
@@ -485,7 +521,7 @@ fn iso(tokens: &[Tok<'_>]) -> Option<(Fields, usize)> {
     } else {
         let t = tokens.get(1)?;
         matches!(t.kind, Kind::Time).then_some(())?;
-        i = 2;
+        i = read_meridiem(tokens, 2, &mut f);
         t.text
     };
     // A glued time may carry its zone: `16:05:37Z`, `16:05:37+01:00`.
@@ -552,6 +588,41 @@ mod tests {
         );
         assert_eq!(rfc3339("2023-01-04T16:05:37Z").as_deref(), Some("2023-01-04T16:05:37+00:00"));
         assert_eq!(rfc3339("2023-01-04T16:05:37-03:00").as_deref(), Some("2023-01-04T16:05:37-03:00"));
+    }
+
+    /// Regression: `AM`/`PM` was read as an unknown zone, so `2:00:11 PM`
+    /// became 02:00:11 and the offset after it was left out of the date.
+    #[test]
+    fn twelve_hour_clocks() {
+        assert_eq!(rfc3339("Jul, 24 2002 7:45:40 AM -0600").as_deref(), Some("2002-07-24T07:45:40-06:00"));
+        assert_eq!(rfc3339("Wed, 24 Jul 2002 2:00:11 PM -0600").as_deref(), Some("2002-07-24T14:00:11-06:00"));
+        assert_eq!(rfc3339("24 Jul 2002 12:05:00 am +0000").as_deref(), Some("2002-07-24T00:05:00+00:00"));
+        assert_eq!(rfc3339("24 Jul 2002 12:05:00 PM +0000").as_deref(), Some("2002-07-24T12:05:00+00:00"));
+        assert_eq!(rfc3339("Wed Jul 24 2:00:11 PM 2002").as_deref(), Some("2002-07-24T14:00:11+00:00"));
+        assert_eq!(rfc3339("2002-07-24 2:00:11 PM +0200").as_deref(), Some("2002-07-24T14:00:11+02:00"));
+        // An hour past 12 with a marker is read as written.
+        assert_eq!(rfc3339("24 Jul 2002 14:00:11 PM +0000").as_deref(), Some("2002-07-24T14:00:11+00:00"));
+        let text = "Jul, 24 2002 7:45:40 AM -0600 id 7";
+        let (date, used) = parse_date(text).expect("date");
+        assert!(date.zone_stated);
+        assert_eq!(&text[used..], " id 7");
+    }
+
+    /// Regression: an offset after the year of an asctime date, or after a
+    /// zone name not in the table, was not read (and was left to the clause
+    /// before the date).
+    #[test]
+    fn offsets_where_servers_put_them() {
+        let text = "Wed Aug 28 10:45:49 2002 +0100 (BST)";
+        let (date, used) = parse_date(text).expect("date");
+        assert_eq!((date.to_rfc3339().as_str(), date.zone_stated), ("2002-08-28T10:45:49+01:00", true));
+        assert_eq!(&text[used..], " (BST)");
+        assert_eq!(rfc3339("Wed Aug 28 10:45:49 PDT 2002").as_deref(), Some("2002-08-28T10:45:49-07:00"));
+        let (date, _) = parse_date("Wed, 28 Aug 2002 10:45:49 MEZ +0200").expect("date");
+        assert_eq!((date.to_rfc3339().as_str(), date.zone_stated), ("2002-08-28T10:45:49+02:00", true));
+        let (date, used) = parse_date("Wed Aug 28 10:45:49 2002 id 7").expect("date");
+        assert!(!date.zone_stated);
+        assert_eq!(used, "Wed Aug 28 10:45:49 2002".len());
     }
 
     #[test]

@@ -203,13 +203,15 @@ pub struct Layout {
 }
 
 /// Host name suffixes of hosted providers, checked against the `by` host.
+/// `hotmail.com` is not one: Hotmail's servers wrote `Microsoft SMTPSVC` or
+/// their own software under it long before Microsoft 365 existed, so the
+/// name alone says nothing about the software.
 const PROVIDER_HOSTS: &[(&str, MtaId)] = &[
     ("google.com", MtaId::Gmail),
     ("gmail.com", MtaId::Gmail),
     ("googlemail.com", MtaId::Gmail),
     ("outlook.com", MtaId::ExchangeOnline),
     ("office365.com", MtaId::ExchangeOnline),
-    ("hotmail.com", MtaId::ExchangeOnline),
     ("yahoo.com", MtaId::Yahoo),
     ("yahoo.net", MtaId::Yahoo),
     ("yahoodns.net", MtaId::Yahoo),

@@ -81,9 +81,14 @@ pub fn hops_from_fields<S: AsRef<str>>(newest_first: &[S]) -> Vec<Hop> {
         .collect()
 }
 
+/// Clocks of servers that keep time (NTP) still disagree by a second or
+/// two, and many do not keep time that well: a negative delay of this many
+/// seconds or fewer is shown but gets no note.
+const CLOCK_SKEW_S: i64 = 60;
+
 fn hop(index: usize, parsed: Received, delay_s: Option<i64>, raw: &str) -> Hop {
     let mut notes = parsed.notes;
-    if delay_s.is_some_and(|d| d < 0) {
+    if delay_s.is_some_and(|d| d < -CLOCK_SKEW_S) {
         notes.push("negative delay: this server's clock is behind the previous one's (or a date is wrong)".to_string());
     }
     let raw = crate::limits::cut(raw, MAX_RAW_FIELD_BYTES, "the raw field shown in this report", &mut notes);

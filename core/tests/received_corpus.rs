@@ -1,5 +1,6 @@
 //! The `Received:` corpus in `tests/data/received/`: every case's eleven
-//! expected fields must match what the parser reads (see tests/data/README.md).
+//! expected fields must match what the parser reads, and its notes when the
+//! case lists them (see tests/data/README.md).
 
 mod common;
 
@@ -34,6 +35,7 @@ fn received_corpus_matches_expectations() {
     let mut families = BTreeSet::new();
     let mut raws = BTreeSet::new();
     for file in &files {
+        let file_name = file.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
         let text = std::fs::read_to_string(file).expect("readable corpus file");
         let list: Vec<Value> = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         for case in list {
@@ -42,16 +44,19 @@ fn received_corpus_matches_expectations() {
             let raw = case["raw"].as_str().unwrap_or_else(|| panic!("{}: {name}: no raw", file.display()));
             raws.insert(raw.to_string());
             let expected = &case["expected"];
-            let got = actual(&received::parse(raw));
+            let parsed = received::parse(raw);
+            let got = actual(&parsed);
             for field in FIELDS {
                 let want =
                     expected.get(field).unwrap_or_else(|| panic!("{}: {name}: missing key {field}", file.display()));
                 if *want != got[field] {
-                    failures.push(format!(
-                        "{} | {name} | {field}: expected {want}, got {}",
-                        file.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
-                        got[field]
-                    ));
+                    failures.push(format!("{file_name} | {name} | {field}: expected {want}, got {}", got[field]));
+                }
+            }
+            if let Some(notes) = expected.get("notes") {
+                let got = json!(parsed.notes);
+                if *notes != got {
+                    failures.push(format!("{file_name} | {name} | notes: expected {notes}, got {got}"));
                 }
             }
             if let Some(mta) = expected["mta"].as_str() {

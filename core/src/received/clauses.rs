@@ -128,8 +128,20 @@ pub fn split<'a>(value: &'a str, unfolded: &'a mut String) -> Split<'a> {
     Split { clauses: group(tokens), date, unreadable_date, date_text, after_date }
 }
 
+/// The tokens before the date, then those of the text after it from its
+/// first clause keyword on (Courier's `id` after the date). Words before that
+/// keyword are what is left of the date (an offset or a zone no form reads,
+/// text that is no date at all): they belong to no clause, so a `with`
+/// before the date never ends in `+1200`. Comments are kept.
 fn join<'a>(mut before: Vec<Token<'a>>, rest: &'a str) -> Vec<Token<'a>> {
-    before.extend(lex(rest).into_iter().map(|l| l.token));
+    let mut in_clause = false;
+    before.extend(lex(rest).into_iter().map(|l| l.token).filter(|token| {
+        if let Token::Word(word) = token {
+            in_clause |= Keyword::parse(word).is_some();
+            return in_clause;
+        }
+        true
+    }));
     before
 }
 
@@ -156,8 +168,12 @@ fn could_start_date(word: &str) -> bool {
     if first.is_ascii_digit() {
         return word.len() <= 2 || (word.len() >= 10 && word.as_bytes()[4] == b'-') || word.contains('-');
     }
-    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    DAYS.iter().any(|d| crate::ascii::starts_with_ignore_case(word, d))
+    // A weekday, or a month when the day follows it (`Jul, 24 2002 ...`).
+    const NAMES: [&str; 19] = [
+        "mon", "tue", "wed", "thu", "fri", "sat", "sun", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
+        "oct", "nov", "dec",
+    ];
+    NAMES.iter().any(|d| crate::ascii::starts_with_ignore_case(word, d))
 }
 
 fn group(tokens: Vec<Token<'_>>) -> Vec<Clause<'_>> {
@@ -214,6 +230,38 @@ mod tests {
         let split = split("from a by b; yesterday", &mut unfolded);
         assert!(split.date.is_none());
         assert_eq!(split.unreadable_date, Some("yesterday"));
+        assert_eq!(split.first(Keyword::By).map(|c| c.words().collect::<Vec<_>>()), Some(vec!["b"]));
+    }
+
+    /// Regression: what a date form left unread (an offset, a word) joined
+    /// the clause before the date: `with SMTP; Jul, 24 2002 7:45:40 AM -0600`
+    /// gave `with` the words `SMTP -0600`.
+    #[test]
+    fn words_left_after_the_date_join_no_clause() {
+        let mut unfolded = String::new();
+        for value in [
+            "from a by b with SMTP; Wed, 24 Jul 2002 7:45:40 -0600 +1200 (x) id 7",
+            "from a by b with SMTP Wed, 24 Jul 2002 7:45:40 -0600 +1200 (x) id 7",
+            "from a by b with SMTP; 24/07/2002 7:45:40 -0600 (x) id 7",
+        ] {
+            let split = split(value, &mut unfolded);
+            assert_eq!(
+                split.first(Keyword::With).map(|c| c.words().collect::<Vec<_>>()),
+                Some(vec!["SMTP"]),
+                "{value}"
+            );
+            assert_eq!(split.first(Keyword::Id).and_then(Clause::first_word), Some("7"), "{value}");
+        }
+    }
+
+    /// Regression: a date with no `;` before it was found only when it
+    /// started with a weekday or the day, not with the month.
+    #[test]
+    fn month_first_date_without_semicolon() {
+        let mut unfolded = String::new();
+        let split = split("from a by b with SMTP Jul, 24 2002 7:45:40 AM -0600", &mut unfolded);
+        assert_eq!(split.date.map(|d| d.to_rfc3339()).as_deref(), Some("2002-07-24T07:45:40-06:00"));
+        assert_eq!(split.first(Keyword::With).map(|c| c.words().collect::<Vec<_>>()), Some(vec!["SMTP"]));
     }
 
     /// Regression: the clauses are made of the tokens as read, and the date

@@ -8,9 +8,21 @@
 //!   when it equals the host name.
 //! - qmail and CommuniGate: the remote host name (`unknown` without rDNS);
 //!   the HELO is in `(HELO x)`, omitted when it equals the host name.
+//! - Exim 3 without a verified host name: `(helo) [ip]`; Obtuse smtpd:
+//!   `rdns(ip), claiming to be "helo"`.
+//!
+//! An address written after `from` is a HELO only when it could be the
+//! client's EHLO argument (RFC 5321 §4.1.1.1: a domain or an address
+//! literal, which is bracketed, §4.1.3): an address with a port, or a bare
+//! one that is the only address the field gives, is the address the server
+//! recorded for the client (InterScan, SquirrelMail, Yahoo). A bare address
+//! beside TCP info is what the client announced, as Postfix and Sendmail
+//! record it. Protocols without a greeting get no HELO (see
+//! [`super::protocol`]).
 
 use super::lexer::{Token, comment_words};
-use crate::ascii::{contains_ignore_case, strip_prefix_ignore_case};
+use super::protocol::Origin;
+use crate::ascii::{contains_ignore_case, starts_with_ignore_case, strip_prefix_ignore_case};
 use crate::ip::{IpLiteral, parse_ip_literal};
 use crate::mta::MtaId;
 
@@ -46,13 +58,54 @@ struct CommentInfo {
 }
 
 fn is_unknown(word: &str) -> bool {
-    // `UnknownHost` is SmarterMail's way of writing it.
+    // `UnknownHost` is SmarterMail's way of writing it, `<unknown.domain>`
+    // an old Comcast MTA's.
     let word = word.trim_end_matches('.');
-    ["unknown", "<unknown>", "[unknown]", "unknownhost"].iter().any(|u| word.eq_ignore_ascii_case(u))
+    ["unknown", "<unknown>", "[unknown]", "unknownhost", "<unknown.domain>"]
+        .iter()
+        .any(|u| word.eq_ignore_ascii_case(u))
+}
+
+/// A name glued to an address, `rdns[ip]` (Comcast's and pobox's MTAs,
+/// Sendmail's `name[ip] (may be forged)`): the name and the address. Not
+/// for `key=[ip]` or an address literal alone.
+fn glued_address(word: &str) -> Option<(&str, IpLiteral)> {
+    let at = word.find('[').filter(|&at| at > 0)?;
+    let name = &word[..at];
+    let name_like =
+        name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'@' | b'<' | b'>'));
+    name_like.then(|| parse_ip_literal(&word[at..])).flatten().map(|literal| (name, literal))
+}
+
+/// Takes `literal` as the client address; `before` is the word before it
+/// (`rdns [ip]`), the rDNS name when it is the comment's first word.
+fn take_address(info: &mut CommentInfo, literal: IpLiteral, before: Option<&str>, first: bool) {
+    info.ip = Some(literal);
+    info.port = info.port.or(literal.port);
+    if let Some(prev) = before {
+        let is_keyword = is_helo_keyword(prev) || prev.contains('=');
+        if is_unknown(prev) {
+            info.rdns_unknown = true;
+        } else if !is_keyword && parse_ip_literal(prev).is_none() && first {
+            info.rdns = Some(host_name(prev));
+        }
+    }
+}
+
+/// Whether a comment of the `from` clause states the client's address.
+pub fn comment_has_address(inner: &str) -> bool {
+    let mut info = CommentInfo::default();
+    read_comment(inner, &mut info);
+    info.ip.is_some()
 }
 
 /// Reads one comment of the `from` clause.
 fn read_comment(inner: &str, info: &mut CommentInfo) {
+    // SquirrelMail's `(proxying for x)` is the address behind the proxy
+    // that connected (its `X-Forwarded-For`), not the client's.
+    if starts_with_ignore_case(inner.trim_start(), "proxying for") {
+        return;
+    }
     if contains_ignore_case(inner, "may be forged") {
         info.forged = true;
     }
@@ -83,21 +136,37 @@ fn read_comment(inner: &str, info: &mut CommentInfo) {
         } else if info.ip.is_none()
             && let Some(literal) = parse_ip_literal(word)
         {
-            {
-                info.ip = Some(literal);
-                info.port = info.port.or(literal.port);
-                // `rdns [ip]`: the word just before the address is the rDNS name.
-                if let Some(prev) = k.checked_sub(1).and_then(|p| words.get(p)) {
-                    let is_keyword = is_helo_keyword(prev) || prev.contains('=');
-                    if is_unknown(prev) {
-                        info.rdns_unknown = true;
-                    } else if !is_keyword && parse_ip_literal(prev).is_none() && k == 1 {
-                        info.rdns = Some(host_name(prev));
-                    }
-                }
-            }
+            // `rdns [ip]`: the word just before the address is the rDNS name.
+            let before = k.checked_sub(1).and_then(|p| words.get(p)).copied();
+            take_address(info, literal, before, k == 1);
+        } else if info.ip.is_none()
+            && let Some((name, literal)) = glued_address(word)
+        {
+            take_address(info, literal, Some(name), k == 0);
         }
     }
+}
+
+/// Obtuse smtpd's `, claiming to be "helo"`: the quoted name.
+fn claimed_helo<'a>(items: &[Token<'a>]) -> Option<&'a str> {
+    let mut words = items.iter().filter_map(|t| match t {
+        Token::Word(w) => Some(*w),
+        _ => None,
+    });
+    words.find(|w| w.eq_ignore_ascii_case("claiming"))?;
+    let said = |want: &str, word: Option<&str>| word.is_some_and(|w| w.eq_ignore_ascii_case(want));
+    (said("to", words.next()) && said("be", words.next())).then_some(())?;
+    let name = words.next()?.trim_matches('"');
+    (!name.is_empty()).then_some(name)
+}
+
+/// A host name as written: letters, digits, `-`, `_` and at least one dot
+/// between labels, not an address.
+fn is_host_name(text: &str) -> bool {
+    text.contains('.')
+        && !text.starts_with('.')
+        && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+        && parse_ip_literal(text).is_none()
 }
 
 /// `HELO` or `EHLO`, any case.
@@ -120,27 +189,28 @@ fn host_name(word: &str) -> String {
     word.trim_end_matches('.').to_string()
 }
 
-/// How the message reached the writer, as far as the `from` clause goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
-    /// Over the network: the word after `from` is a host or HELO name.
-    Network,
-    /// Local submission (Exim `with local`, IIS `mail pickup service`): the
-    /// word after `from` is a user or a service, not a host.
-    Local,
-}
-
 /// Interprets the items of a `from` clause for the given writer.
 pub fn interpret(items: &[Token<'_>], mta: Option<MtaId>, origin: Origin) -> FromInfo {
     let host = match items.first() {
-        Some(Token::Word(w)) if origin == Origin::Network => Some(*w),
+        Some(Token::Word(w)) if origin != Origin::Local => Some(*w),
         _ => None,
     };
     let mut info = CommentInfo::default();
     let mut extra_ip = None;
-    for item in items.iter().skip(usize::from(matches!(items.first(), Some(Token::Word(_))))) {
+    let mut paren_helo = None;
+    for (k, item) in items.iter().enumerate().skip(usize::from(matches!(items.first(), Some(Token::Word(_))))) {
         match item {
-            Token::Comment(inner) => read_comment(inner, &mut info),
+            Token::Comment(inner) => {
+                read_comment(inner, &mut info);
+                // Exim 3: `(helo) [ip]`, the HELO alone in parentheses
+                // before the address.
+                if paren_helo.is_none()
+                    && is_host_name(inner)
+                    && matches!(items.get(k + 1), Some(Token::Word(w)) if parse_ip_literal(w).is_some())
+                {
+                    paren_helo = Some(*inner);
+                }
+            }
             Token::Word(word) => {
                 if extra_ip.is_none() {
                     extra_ip = parse_ip_literal(word);
@@ -155,24 +225,43 @@ pub fn interpret(items: &[Token<'_>], mta: Option<MtaId>, origin: Origin) -> Fro
     let host_name_ok = host_is_name && !host_unknown;
     let ip = info.ip.or(extra_ip).or(host_ip);
     let port = info.port.or(ip.and_then(|l| l.port));
+    // The word after `from` as the client's EHLO argument (module docs).
+    let host_helo = match host_ip {
+        _ if host_unknown => None,
+        None => host,
+        Some(literal) => {
+            let bracketed = host.is_some_and(|h| h.starts_with('['));
+            let elsewhere = info.ip.is_some() || extra_ip.is_some();
+            (origin == Origin::Network && literal.port.is_none() && (bracketed || elsewhere)).then_some(host).flatten()
+        }
+    };
 
     let exim_style = info.helo_eq.is_some() || mta == Some(MtaId::Exim);
     // qmail, CommuniGate, Cisco ESA, Yahoo, ZMailer: the word after `from` is
     // the rDNS name, the HELO is in a `(HELO x)` comment.
     let qmail_style = info.helo_word.is_some() || matches!(mta, Some(MtaId::Qmail | MtaId::Ironport));
 
-    let (helo, rdns) = if exim_style {
-        let helo = info.helo_eq.clone().or_else(|| host.filter(|_| host_is_name).map(str::to_string));
+    let (helo, rdns) = if origin == Origin::Web {
+        // No HELO over HTTP; a dotted name is the web server's for its
+        // client (SendGrid's and Gmail's client ids have no dot).
+        let named = host.filter(|h| host_name_ok && h.contains('.')).map(|h| h.trim_end_matches('.').to_string());
+        (None, info.rdns.clone().or(named))
+    } else if exim_style {
+        let helo = info.helo_eq.clone().or(paren_helo.map(str::to_string));
+        let helo = helo.or_else(|| host_helo.filter(|_| host_is_name).map(str::to_string));
         let rdns = host.filter(|_| host_name_ok).map(host_name);
         (helo, rdns)
     } else if qmail_style {
-        let helo = info.helo_word.clone().or_else(|| host.filter(|_| !host_unknown).map(str::to_string));
+        let helo = info.helo_word.clone().or_else(|| host_helo.map(str::to_string));
         let rdns = host.filter(|_| host_name_ok).map(host_name);
         (helo, rdns)
+    } else if let Some(claimed) = claimed_helo(items) {
+        // Obtuse smtpd: the word after `from` is its reverse lookup.
+        (Some(claimed.to_string()), host.filter(|_| host_name_ok).map(host_name))
     } else {
         // `from unknown (192.0.2.1)`: a qmail-like writer with no rDNS and no
         // HELO recorded; a HELO of `unknown` is not a name either way.
-        let helo = host.filter(|_| !host_unknown).map(str::to_string);
+        let helo = paren_helo.or(host_helo).map(str::to_string);
         (helo, info.rdns.clone())
     };
     FromInfo {

@@ -10,6 +10,7 @@
 mod clauses;
 mod from_clause;
 pub mod lexer;
+mod protocol;
 mod tls;
 
 pub use tls::Tls;
@@ -69,7 +70,8 @@ pub fn parse(value: &str) -> Received {
     let mut unfolded = String::new();
     let split = split(value, &mut unfolded);
     let first_word = |k| split.first(k).and_then(Clause::first_word);
-    let by = first_word(Keyword::By).map(|b| b.trim_end_matches('.').to_string());
+    // Obtuse smtpd writes `by host, id ...`.
+    let by = first_word(Keyword::By).map(|b| b.trim_end_matches(['.', ',']).to_string());
     let by_ip = split.first(Keyword::By).and_then(|c| c.comments().find_map(crate::ip::parse_ip_literal)).map(|l| l.ip);
     let with = split.first(Keyword::With).and_then(with_words);
     let id = first_word(Keyword::Id).map(|w| w.trim_matches(|c| c == '<' || c == '>' || c == ',').to_string());
@@ -78,7 +80,8 @@ pub fn parse(value: &str) -> Received {
     let all_comments: Vec<&str> = split.clauses.iter().flat_map(Clause::comments).collect();
     let writer_comments: Vec<&str> =
         split.clauses.iter().filter(|c| c.keyword != Some(Keyword::From)).flat_map(Clause::comments).collect();
-    let from_items: &[Token<'_>] = split.first(Keyword::From).map_or(&[], |c| &c.items);
+    let from_items = from_items(&split);
+    let from_items: &[Token<'_>] = &from_items;
     let from_comments: Vec<&str> = split.first(Keyword::From).map(|c| c.comments().collect()).unwrap_or_default();
     let mta = mta::detect(&mta::Clues {
         by: by.as_deref(),
@@ -95,11 +98,7 @@ pub fn parse(value: &str) -> Received {
                 && split.after_date.is_some_and(|rest| rest.trim_start().starts_with("(envelope-from")),
         },
     });
-    let origin = if is_local_submission(with.as_deref(), split.first(Keyword::From)) {
-        from_clause::Origin::Local
-    } else {
-        from_clause::Origin::Network
-    };
+    let origin = protocol::origin(with.as_deref(), split.first(Keyword::Via), split.first(Keyword::From));
     let from = match split.first(Keyword::From) {
         Some(_) => from_clause::interpret(from_items, mta.as_ref().map(|m| m.id), origin),
         None => split
@@ -128,7 +127,10 @@ pub fn parse(value: &str) -> Received {
         (None, None) => notes.push("no date".to_string()),
         _ => {}
     }
-    if split.first(Keyword::From).is_none() && split.first(Keyword::By).is_none() {
+    // qmail-queue's own `(qmail 123 invoked from network)` has neither, by
+    // design (qmail-queue(8)).
+    let qmail_queue = mta.as_ref().is_some_and(|m| m.id == mta::MtaId::Qmail);
+    if split.first(Keyword::From).is_none() && split.first(Keyword::By).is_none() && !qmail_queue {
         notes.push("no from or by clause: not a standard Received field".to_string());
     }
     Received {
@@ -151,17 +153,23 @@ pub fn parse(value: &str) -> Received {
     }
 }
 
-/// Exim's `with local` / `local-esmtp` and IIS's `from mail pickup service`:
-/// the message was handed over on the machine itself.
-fn is_local_submission(with: Option<&str>, from: Option<&Clause<'_>>) -> bool {
-    let local_protocol =
-        with.is_some_and(|w| w.eq_ignore_ascii_case("local") || crate::ascii::starts_with_ignore_case(w, "local-"));
-    let pickup = from.is_some_and(|c| {
-        let mut words = c.words();
-        ["mail", "pickup", "service"].iter().all(|want| words.next().is_some_and(|w| w.eq_ignore_ascii_case(want)))
-            && words.next().is_none()
-    });
-    local_protocol || pickup
+/// The items of the `from` clause. Smail 3 writes `from helo from [ip]`:
+/// a second `from` right after the first, opening with the client's
+/// address, belongs to the first.
+fn from_items<'s, 'a>(split: &'s clauses::Split<'a>) -> std::borrow::Cow<'s, [Token<'a>]> {
+    let Some(at) = split.clauses.iter().position(|c| c.keyword == Some(Keyword::From)) else {
+        return std::borrow::Cow::Borrowed(&[]);
+    };
+    let first = &split.clauses[at];
+    match split.clauses.get(at + 1) {
+        Some(next)
+            if next.keyword == Some(Keyword::From)
+                && matches!(next.items.first(), Some(Token::Word(w)) if crate::ip::parse_ip_literal(w).is_some()) =>
+        {
+            std::borrow::Cow::Owned(first.items.iter().chain(&next.items).copied().collect())
+        }
+        _ => std::borrow::Cow::Borrowed(&first.items),
+    }
 }
 
 fn has_qmail_shape(from_items: &[Token<'_>], date_text: Option<&str>) -> bool {
